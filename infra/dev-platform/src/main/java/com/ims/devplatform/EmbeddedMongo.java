@@ -1,0 +1,72 @@
+package com.ims.devplatform;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Mongo-wire store of dev mode and tests: mongo-java-server with its H2 backend in a file under the data directory,
+ * committed before each write is acknowledged (see {@link DurableH2Backend}).
+ *
+ * <p>Differences from real MongoDB that the services must live with: non-unique, TTL and partial indexes are accepted but
+ * ignored; there are no transactions. docs/OPERATIONS.md lists them.
+ */
+public final class EmbeddedMongo implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedMongo.class);
+
+    private final MongoServer server;
+    private final H2Backend backend;
+    private final int port;
+
+    private EmbeddedMongo(MongoServer server, H2Backend backend, int port) {
+        this.server = server;
+        this.backend = backend;
+        this.port = port;
+    }
+
+    /** A store in {@code file} (created if missing), listening on {@code port} (0 picks a free one). */
+    public static EmbeddedMongo start(Path file, int port) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        MVStore store = new MVStore.Builder().fileName(file.toAbsolutePath().toString()).open();
+        return start(new DurableH2Backend(store), port, file.toString());
+    }
+
+    /** A store in memory only, for tests that need no durability. */
+    public static EmbeddedMongo inMemory(int port) {
+        return start(H2Backend.inMemory(), port, "memory");
+    }
+
+    private static EmbeddedMongo start(H2Backend backend, int port, String where) {
+        MongoServer server = new MongoServer(backend);
+        server.bind("127.0.0.1", port);
+        int bound = server.getLocalAddress().getPort();
+        log.info("Mongo-wire store started port={} store={}", bound, where);
+        return new EmbeddedMongo(server, backend, bound);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** A connection string for {@code database} on this store. */
+    public String uri(String database) {
+        return "mongodb://127.0.0.1:" + port + "/" + database;
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        backend.close();
+    }
+}
