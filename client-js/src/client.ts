@@ -242,8 +242,17 @@ export class ImsClient {
     this.armLiveness(this.connectTimeout, CloseCode.CONNECT_TIMEOUT, 'no connected frame in time');
   }
 
+  /**
+   * Calls the token source. A token function that never settles would freeze the client in `connecting` forever, so
+   * it gets the same deadline as the handshake and counts as a failed attempt after it.
+   */
   private async fetchToken(): Promise<string> {
-    const token = typeof this.tokenSource === 'function' ? await this.tokenSource() : this.tokenSource;
+    const source = this.tokenSource;
+    const token = await withDeadline(
+      Promise.resolve().then(() => (typeof source === 'function' ? source() : source)),
+      this.connectTimeout,
+      'the token function did not settle in time',
+    );
     if (typeof token !== 'string' || token === '') throw new TypeError('the token function must yield a non-empty string');
     return token;
   }
@@ -511,6 +520,22 @@ function kill(ws: WebSocketLike, code: number, reason: string): void {
   } catch {
     // already closed or closing: nothing left to do
   }
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(message)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 function heartbeatOf(payload: ConnectedPayload | undefined): { interval: number; timeout: number } {

@@ -248,6 +248,21 @@ describe('reconnecting', () => {
     assert.equal(refusing.attempts.length, 5);
   });
 
+  it('counts a token function that never settles as a failed attempt', async () => {
+    const s = await server();
+    let calls = 0;
+    const c = client(s.url, {
+      token: () => (++calls === 1 ? new Promise(() => {}) : 'second-try'),
+      connectTimeout: 100,
+      reconnect: { minDelay: 10, maxDelay: 10 },
+    });
+    const outcome = connecting(c);
+    const conn = await s.connection(1, 2000);
+    assert.equal(conn.token, 'second-try');
+    conn.hello();
+    await outcome;
+  });
+
   it('goes disconnected after maxAttempts and rejects connect()', async () => {
     const s = await server();
     const c = client(s.url, { reconnect: { minDelay: 10, maxDelay: 20, maxAttempts: 2 } });

@@ -118,7 +118,7 @@ class MultiGatewayTest {
     @Order(4)
     void theSeedRecordProducedByAnIndependentKafkaClientReachesTheUser() throws Exception {
         Assumptions.assumeTrue(commandExists("kcat"), "kcat is not installed (.ci/run installs it): Kafka ingress via kcat not tested");
-        try (WsClient gina = WsClient.connect(platform.gatewayPort("gw-a"), Platform.userToken("gina", "default"), true)) {
+        try (WsClient gina = WsClient.connect(platform.gatewayPort("gw-b"), Platform.userToken("gina", "default"), true)) {
             await().atMost(Duration.ofSeconds(10)).until(gina::isConnected);
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                     assertThat(platform.presence("default", "gina")).contains("\"online\":true"));

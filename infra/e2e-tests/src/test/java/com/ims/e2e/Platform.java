@@ -60,7 +60,9 @@ final class Platform implements AutoCloseable {
     }
 
     void startInfra() {
-        Process p = launch("dev-platform", ROOT.resolve("infra/dev-platform/target/dev-platform-exec.jar"), "-Xmx512m");
+        Path jar = System.getProperty("ims.jars") != null ? jar("dev-platform-exec")
+                : ROOT.resolve("infra/dev-platform/target/dev-platform-exec.jar");
+        Process p = launch("dev-platform", jar, "-Xmx512m");
         processes.put("dev-platform", p);
         Awaitility.await("dev platform READY").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .until(() -> Files.exists(log("dev-platform")) && Files.readString(log("dev-platform")).contains("READY"));
@@ -221,7 +223,12 @@ final class Platform implements AutoCloseable {
         }
     }
 
+    /** The service jars the build made, or those in {@code -Dims.jars=<dir>} (a snapshot while the tree is rebuilt). */
     private static Path jar(String module) {
+        String dir = System.getProperty("ims.jars");
+        if (dir != null && !dir.isBlank()) {
+            return Path.of(dir).resolve(module + ".jar");
+        }
         return ROOT.resolve(module).resolve("target").resolve(module + ".jar");
     }
 

@@ -30,6 +30,11 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final boolean autoAck;
     private WebSocket socket;
+    /** Acks are batched like the SDK does: one frame per 100 ms, so a replay burst never trips the rate limit. */
+    private final List<String> pendingAcks = new ArrayList<>();
+    private static final java.util.concurrent.ScheduledExecutorService ACKER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().unstarted(r));
+    private java.util.concurrent.ScheduledFuture<?> ackTask;
 
     private WsClient(boolean autoAck) {
         this.autoAck = autoAck;
@@ -40,6 +45,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
         client.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(URI.create("ws://localhost:" + port + "/ws?token=" + token), client)
                 .orTimeout(10, TimeUnit.SECONDS).join();
+        client.ackTask = ACKER.scheduleWithFixedDelay(client::flushAcks, 100, 100, TimeUnit.MILLISECONDS);
         return client;
     }
 
@@ -59,13 +65,32 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
                     shown.add(id);
                 }
                 if (autoAck) {
-                    ws.sendText("{\"type\":\"ack\",\"id\":\"" + id + "\",\"timestamp\":" + System.currentTimeMillis()
-                            + ",\"payload\":{}}", true);
+                    synchronized (pendingAcks) {
+                        pendingAcks.add(id);
+                    }
                 }
             }
         }
         ws.request(1);
         return null;
+    }
+
+    private void flushAcks() {
+        List<String> ids;
+        synchronized (pendingAcks) {
+            if (pendingAcks.isEmpty() || socket.isOutputClosed()) {
+                return;
+            }
+            ids = new ArrayList<>(pendingAcks);
+            pendingAcks.clear();
+        }
+        String list = String.join("\",\"", ids);
+        try {
+            socket.sendText("{\"type\":\"ack\",\"timestamp\":" + System.currentTimeMillis() + ",\"payload\":{\"ids\":[\""
+                    + list + "\"]}}", true).join();
+        } catch (RuntimeException e) {
+            // the socket went away; the server redelivers what was not acked
+        }
     }
 
     @Override
@@ -100,6 +125,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public void close() {
+        ackTask.cancel(false);
         if (!socket.isOutputClosed()) {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
         }

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Runs every scenario against every system, one system at a time on this machine, each started fresh before its idle
+# run, and writes one JSON per run plus results.md (side-by-side tables) into $OUT.
+#
+#   infra/bench/run-all.sh                               # everything, full size (about 25 minutes)
+#   SYSTEMS="peer-ws peer-socketio" infra/bench/run-all.sh
+#   SCENARIOS="idle fanout" IDLE_N=1000 FANOUT_N=1000 infra/bench/run-all.sh   # a quick smoke
+#
+# Knobs (defaults = the issue's targets): IDLE_N=15000 IDLE_HOLD=60s FANOUT_N=10000 FANOUT_RATE=1 FANOUT_DURATION=60s
+# UNICAST_N=1000 UNICAST_RATES=100,250,500,1000,1500 UNICAST_STEP=20s STORM_N=10000 STORM_RATE=100 STORM_MODE=term|kill
+# STORM_PEERS=0 (1 also storms the peers, which have no store and lose what is sent while clients are away)
+# OUT=infra/bench/results/<UTC timestamp>  LOADGEN_OPTS="-Xmx4g"  BENCH_DATA=/tmp/ims-bench
+# Needs: ./ims build (IMS jars), mvn -pl infra/loadgen -am install -DskipTests (loadgen.jar), node 20, redis-server.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+cd "$ROOT"
+
+SYSTEMS="${SYSTEMS:-peer-ws peer-socketio ims}"
+SCENARIOS="${SCENARIOS:-idle fanout unicast reconnect}"
+IDLE_N="${IDLE_N:-15000}"; IDLE_HOLD="${IDLE_HOLD:-60s}"
+FANOUT_N="${FANOUT_N:-10000}"; FANOUT_RATE="${FANOUT_RATE:-1}"; FANOUT_DURATION="${FANOUT_DURATION:-60s}"
+UNICAST_N="${UNICAST_N:-1000}"; UNICAST_RATES="${UNICAST_RATES:-100,250,500,1000,1500}"; UNICAST_STEP="${UNICAST_STEP:-20s}"
+STORM_N="${STORM_N:-10000}"; STORM_RATE="${STORM_RATE:-100}"; STORM_MODE="${STORM_MODE:-term}"; STORM_PEERS="${STORM_PEERS:-0}"
+OUT="${OUT:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)}"
+LOADGEN_JAR="$ROOT/infra/loadgen/target/loadgen.jar"
+LOADGEN_OPTS="${LOADGEN_OPTS:--Xmx4g -XX:+UseParallelGC}"
+SYS="$HERE/systems.sh"
+
+ulimit -n 20000 2>/dev/null || true
+JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
+[[ -f "$LOADGEN_JAR" ]] || { echo "missing $LOADGEN_JAR: mvn -B -pl infra/loadgen -am install -DskipTests" >&2; exit 1; }
+mkdir -p "$OUT"
+# run from a copy: a rebuild of the module while this runs would otherwise pull classes out from under the JVM
+cp "$LOADGEN_JAR" "$OUT/loadgen.jar"; LOADGEN_JAR="$OUT/loadgen.jar"
+trap '"$SYS" stop all >/dev/null 2>&1 || true' EXIT
+
+loadgen() { # scenario system json [options...]
+  local scenario="$1" system="$2" json="$3"; shift 3
+  echo "---- $scenario @ $system -> $json" >&2
+  # shellcheck disable=SC2086
+  "$JAVA" $LOADGEN_OPTS -jar "$LOADGEN_JAR" "$scenario" --target "$system" --server-pid "$("$SYS" pids "$system")" \
+    --json "$OUT/$json" --progress 5s "$@" 2>>"$OUT/progress.log" | tee -a "$OUT/tables.txt" \
+    || echo "loadgen $scenario @ $system failed (see $OUT/progress.log)" | tee -a "$OUT/tables.txt"
+}
+
+has() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+
+{
+  echo "# run $(date -u +%FT%TZ) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB"
+  "$JAVA" -version 2>&1 | head -1; echo "node $(node --version)"; redis-server --version | head -1
+  echo "SYSTEMS=$SYSTEMS SCENARIOS=$SCENARIOS IDLE_N=$IDLE_N FANOUT_N=$FANOUT_N FANOUT_RATE=$FANOUT_RATE UNICAST_N=$UNICAST_N UNICAST_RATES=$UNICAST_RATES STORM_N=$STORM_N"
+} > "$OUT/machine.txt"
+
+for system in $SYSTEMS; do
+  "$SYS" stop "$system" >/dev/null 2>&1 || true
+  if ! "$SYS" start "$system"; then
+    echo "== $system did not start (logs: ${BENCH_DATA:-/tmp/ims-bench}/logs); skipped" | tee -a "$OUT/tables.txt"
+    "$SYS" stop "$system" >/dev/null 2>&1 || true
+    continue
+  fi
+  sleep "${SETTLE:-15}"   # let the fresh server settle (JIT, Node returning start-up memory) before the idle baseline
+  gc=(); [[ "$system" == peer-ws ]] && gc=(--gc-url http://127.0.0.1:9001/gc)
+  [[ "$system" == peer-socketio ]] && gc=(--gc-url http://127.0.0.1:9011/gc)
+  has idle && loadgen idle "$system" "idle-$system.json" --connections "$IDLE_N" --hold "$IDLE_HOLD" "${gc[@]}"
+  has fanout && loadgen fanout "$system" "fanout-$system.json" --connections "$FANOUT_N" --rate "$FANOUT_RATE" \
+    --duration "$FANOUT_DURATION" --settle 10s   # 10 s: let IMS learn 10,000 role members from presence first
+  has unicast && loadgen unicast "$system" "unicast-$system.json" --connections "$UNICAST_N" --rates "$UNICAST_RATES" \
+    --step "$UNICAST_STEP"
+  if has reconnect; then
+    if [[ "$system" == ims ]]; then
+      loadgen reconnect "$system" "reconnect-$system.json" --connections "$STORM_N" --rate "$STORM_RATE" \
+        --restart-cmd "$SYS restart-gateway $STORM_MODE" --timeout 120s
+    elif [[ "$STORM_PEERS" == 1 ]]; then
+      loadgen reconnect "$system" "reconnect-$system.json" --connections "$STORM_N" --rate "$STORM_RATE" \
+        --restart-cmd "$SYS restart-peer $system" --timeout 120s
+    fi
+  fi
+  "$SYS" stop "$system"
+done
+
+"$JAVA" -jar "$LOADGEN_JAR" report --out "$OUT/results.md" "$OUT"/*.json
+echo "results: $OUT/results.md (tables: $OUT/tables.txt, progress: $OUT/progress.log)" >&2

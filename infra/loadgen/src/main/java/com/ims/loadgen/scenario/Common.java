@@ -1,0 +1,138 @@
+package com.ims.loadgen.scenario;
+
+import com.ims.loadgen.Bench;
+import com.ims.loadgen.Progress;
+import com.ims.loadgen.metrics.Counters;
+import com.ims.loadgen.metrics.LatencyBook;
+import com.ims.loadgen.metrics.MessageTracker;
+import com.ims.loadgen.publish.Publisher;
+import com.ims.loadgen.report.Result;
+import com.ims.loadgen.server.ServerProbe;
+import com.ims.loadgen.ws.Fleet;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/** Steps every scenario shares: opening the fleet with progress, CPU deltas, the loss tally. */
+final class Common {
+
+    private Common() {
+    }
+
+    static int connect(Bench bench, Fleet fleet, Result result) throws InterruptedException {
+        long start = System.nanoTime();
+        int ready;
+        try (Progress p = new Progress("connect", bench.progressEvery, () -> fleetStatus(fleet))) {
+            ready = fleet.connectAll(bench.args.duration("ramp-timeout", Duration.ofMinutes(5)), null);
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        result.metric("connections ready", ready)
+                .metric("connect failures (retried)", fleet.counters().connectFailures.sum())
+                .metric("ramp seconds", round(secs))
+                .metric("handshakes per second", round(ready / Math.max(secs, 1e-3)));
+        if (ready < fleet.size()) {
+            result.note((fleet.size() - ready) + " of " + fleet.size() + " connections never became ready");
+        }
+        return ready;
+    }
+
+    static String fleetStatus(Fleet fleet) {
+        Counters c = fleet.counters();
+        return String.format(Locale.ROOT, "ready=%d/%d attempts=%d failures=%d closes=%d recv=%d dup=%d pings=%d errors=%d",
+                fleet.readyCount(), fleet.size(), c.connectAttempts.sum(), c.connectFailures.sum(), c.closes.sum(),
+                c.deliveries.sum(), c.duplicates.sum(), c.pingsAnswered.sum(), c.errorFrames.sum());
+    }
+
+    static String publishStatus(Publisher p) {
+        return String.format(Locale.ROOT, "sent=%d accepted=%d rejected=%d failed=%d shed=%d",
+                p.attempted.sum(), p.accepted.sum(), p.rejected.sum(), p.failed.sum(), p.shed.sum());
+    }
+
+    static void publisherMetrics(Publisher p, Result result) {
+        result.metric("messages sent", p.attempted.sum())
+                .metric("messages accepted", p.accepted.sum())
+                .metric("messages rejected", p.rejected.sum())
+                .metric("publish failures", p.failed.sum())
+                .metric("publish shed (in-flight cap)", p.shed.sum());
+        if (p.rejected.sum() + p.failed.sum() > 0) {
+            result.note("last publish error: " + p.lastError());
+        }
+    }
+
+    /** Waits until every accepted message reached its recipients, or the deadline. */
+    static boolean awaitComplete(MessageTracker tracker, Duration deadline) throws InterruptedException {
+        long until = System.nanoTime() + deadline.toNanos();
+        while (!tracker.complete()) {
+            if (System.nanoTime() > until) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    static void tallyMetrics(MessageTracker tracker, Fleet fleet, Result result) {
+        MessageTracker.Tally t = tracker.tally();
+        result.metric("deliveries expected", t.expected())
+                .metric("deliveries received", t.delivered())
+                .metric("lost", t.lost())
+                .metric("duplicates (redelivered)", fleet.counters().duplicates.sum())
+                .metric("unexpected ids", t.unexpected());
+        if (t.lost() > 0) {
+            result.note("lost sample ids: " + String.join(",", t.lostSample()));
+        }
+    }
+
+    /** CPU per delivery in µs: the WebSocket server alone, all listed server processes, and this load generator. */
+    static void cpuMetrics(Bench.ServerSet servers, Map<Long, Long> before, Map<Long, Long> after,
+                           long selfBefore, long selfAfter, long deliveries, Result result) {
+        long total = 0;
+        for (Map.Entry<Long, Long> e : before.entrySet()) {
+            Long end = after.get(e.getKey());
+            if (end == null || end < 0 || e.getValue() < 0) {
+                continue;
+            }
+            long delta = end - e.getValue();
+            total += delta;
+            result.metric("cpu ms " + servers.shortName(e.getKey()), round(delta / 1000.0));
+        }
+        long primary = servers.primary();
+        if (deliveries > 0 && primary > 0 && before.containsKey(primary)) {
+            result.metric("server cpu us/delivery (ws server)", round((after.get(primary) - before.get(primary)) / (double) deliveries));
+            result.metric("server cpu us/delivery (all listed)", round(total / (double) deliveries));
+            result.metric("loadgen cpu us/delivery", round((selfAfter - selfBefore) / (double) deliveries));
+        }
+    }
+
+    static long selfCpuMicros() {
+        return ServerProbe.cpuMicros(ProcessHandle.current().pid());
+    }
+
+    static void describeServers(Bench bench, Bench.ServerSet servers, Result result) {
+        result.param("server processes", servers.describe());
+        if (servers.pids().isEmpty()) {
+            result.note("no server process found: memory and CPU figures are missing (pass --server-pid)");
+        }
+    }
+
+    static void commonParams(Bench bench, Result result) {
+        result.param("connections", bench.connections)
+                .param("url", bench.args.string("url", bench.target.defaultUrl))
+                .param("user prefix", bench.userPrefix);
+        if (bench.target.authenticated) {
+            result.param("role", bench.role);
+        }
+    }
+
+    static double round(double v) {
+        return Math.round(v * 100.0) / 100.0;
+    }
+
+    static void sleep(Duration d) throws InterruptedException {
+        Thread.sleep(Math.max(0, d.toMillis()));
+    }
+
+    static LatencyBook latency() {
+        return new LatencyBook();
+    }
+}

@@ -1,0 +1,139 @@
+package com.ims.loadgen.scenario;
+
+import com.ims.loadgen.Bench;
+import com.ims.loadgen.Progress;
+import com.ims.loadgen.metrics.LatencyBook;
+import com.ims.loadgen.metrics.MessageTracker;
+import com.ims.loadgen.publish.Publisher;
+import com.ims.loadgen.publish.RateLoop;
+import com.ims.loadgen.report.Result;
+import com.ims.loadgen.ws.Fleet;
+import java.io.File;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Scenario 4: N clients dropped at once (the server restarted by {@code --restart-cmd}, or killed by {@code --kill-pid}
+ * and brought back by whatever supervises it) reconnect with the SDK's full-jitter backoff, while unicast messages keep
+ * being published. Measures the time until every client is back and has received every message accepted meanwhile,
+ * and the messages lost (must be 0).
+ */
+public final class ReconnectScenario {
+
+    private ReconnectScenario() {
+    }
+
+    public static Result run(Bench bench) throws InterruptedException {
+        Result result = Result.start(bench.target.id, "reconnect", bench.args.string("label", ""), Bench.now());
+        String restartCmd = bench.args.string("restart-cmd", null);
+        long killPid = Long.parseLong(bench.args.string("kill-pid", "-1"));
+        if (restartCmd == null && killPid <= 0) {
+            throw new IllegalArgumentException("reconnect needs --restart-cmd \"...\" and/or --kill-pid PID");
+        }
+        double rate = bench.args.decimal("rate", 100);
+        Duration before = bench.args.duration("publish-before", Duration.ofSeconds(2));
+        Duration during = bench.args.duration("publish-for", Duration.ofSeconds(10));
+        Duration timeout = bench.args.duration("timeout", Duration.ofSeconds(90));
+        Common.commonParams(bench, result);
+        result.param("publish rate msg/s", rate)
+                .param("publish window", before.toSeconds() + " s before + " + during.toSeconds() + " s after the drop")
+                .param("backoff ms", bench.args.integer("min-delay", 1000) + ".." + bench.args.integer("max-delay", 30_000)
+                        + " full jitter");
+        if (restartCmd != null) {
+            result.param("restart command", restartCmd);
+        }
+
+        LatencyBook latency = new LatencyBook();
+        MessageTracker tracker = new MessageTracker();
+        try (Fleet fleet = bench.newFleet(latency, tracker); Publisher publisher = bench.newPublisher()) {
+            int ready = Common.connect(bench, fleet, result);
+            Common.sleep(bench.args.duration("settle", Duration.ofSeconds(3)));
+            long attemptsBefore = fleet.counters().connectAttempts.sum();
+            long failuresBefore = fleet.counters().connectFailures.sum();
+            fleet.resetDropClock();
+
+            // its own thread: the common pool has one thread on two cores, and the HTTP client's callbacks need it
+            CompletableFuture<Long> publishing = new CompletableFuture<>();
+            Thread publishThread = new Thread(() -> publishing.complete(RateLoop.run(rate, before.plus(during), seq -> {
+                int user = bench.randomUser();
+                publisher.send(bench.requestBody("user", bench.userId(user), "reconnect", seq))
+                        .thenAccept(id -> id.ifPresent(x -> tracker.expect(x, 1)));
+            }, null)), "lg-publish");
+            publishThread.setDaemon(true);
+            publishThread.start();
+            Common.sleep(before);
+
+            long dropAt = System.currentTimeMillis();
+            if (killPid > 0) {
+                ProcessHandle.of(killPid).ifPresentOrElse(ProcessHandle::destroyForcibly,
+                        () -> result.note("--kill-pid " + killPid + " was not running"));
+            }
+            CompletableFuture<Integer> restart = restartCmd == null ? CompletableFuture.completedFuture(0) : runAsync(restartCmd);
+
+            AtomicInteger minReady = new AtomicInteger(ready);
+            long allBackAt = -1;
+            long caughtUpAt = -1;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            try (Progress p = new Progress("reconnect", bench.progressEvery,
+                    () -> Common.fleetStatus(fleet) + " " + Common.publishStatus(publisher))) {
+                while (System.nanoTime() < deadline) {
+                    int now = fleet.readyCount();
+                    minReady.accumulateAndGet(now, Math::min);
+                    if (fleet.firstDropAtMs() > 0) {
+                        if (now < fleet.size()) {
+                            allBackAt = -1; // still (or again, after a second wave) missing someone
+                        } else if (allBackAt < 0) {
+                            allBackAt = System.currentTimeMillis();
+                        }
+                    }
+                    if (publishing.isDone() && allBackAt > 0 && tracker.complete()) {
+                        caughtUpAt = System.currentTimeMillis();
+                        break;
+                    }
+                    Thread.sleep(20);
+                }
+            }
+            if (!publishing.isDone()) {
+                publishThread.interrupt();
+            }
+            publisher.drain(Duration.ofSeconds(10));
+            Integer exit = restart.completeOnTimeout(null, 1, TimeUnit.SECONDS).join();
+            long firstDrop = fleet.firstDropAtMs();
+
+            result.metric("clients dropped", ready - minReady.get())
+                    .metric("first drop after restart ms", firstDrop > 0 ? firstDrop - dropAt : -1)
+                    .metric("all back after ms", allBackAt > 0 ? allBackAt - dropAt : -1)
+                    .metric("all back and caught up after ms", caughtUpAt > 0 ? caughtUpAt - dropAt : -1)
+                    .metric("reconnect attempts", fleet.counters().connectAttempts.sum() - attemptsBefore)
+                    .metric("failed attempts", fleet.counters().connectFailures.sum() - failuresBefore)
+                    .metric("restart command exit", exit == null ? "still running" : exit);
+            Common.publisherMetrics(publisher, result);
+            Common.tallyMetrics(tracker, fleet, result);
+            if (firstDrop <= 0) {
+                result.note("no connection dropped: the restart did not reach the server");
+            }
+            if (caughtUpAt < 0) {
+                result.note("not all back and caught up within " + timeout.toSeconds() + " s");
+            }
+        }
+        return result.withLatency(latency.summary());
+    }
+
+    /** Runs the restart command in bash without waiting (it may start a server in the foreground); output to a log. */
+    private static CompletableFuture<Integer> runAsync(String command) {
+        try {
+            File log = new File("loadgen-restart.log");
+            Process p = new ProcessBuilder(List.of("bash", "-c", command))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+                    .start();
+            return p.onExit().thenApply(Process::exitValue);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run --restart-cmd: " + e.getMessage(), e);
+        }
+    }
+}

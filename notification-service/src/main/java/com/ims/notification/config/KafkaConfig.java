@@ -1,0 +1,117 @@
+package com.ims.notification.config;
+
+import com.ims.protocol.Json;
+import com.ims.support.kafka.PlatformTopics;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/** Producer, consumers and topics. Consumers read bytes and decode at the edge; commits follow each processed batch. */
+@Configuration(proxyBeanMethods = false)
+public class KafkaConfig {
+
+    /** Records per poll of the ingest listener: one bulk write and one awaited send round per poll. */
+    private static final int INGEST_MAX_POLL_RECORDS = 500;
+
+    @Bean
+    KafkaAdmin.NewTopics sharedTopics(NotificationProperties properties) {
+        return new KafkaAdmin.NewTopics(PlatformTopics.shared(properties.kafka().replication()).toArray(NewTopic[]::new));
+    }
+
+    @Bean
+    ProducerFactory<String, Object> imsProducerFactory(KafkaProperties kafka) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // A send to an unreachable broker fails within these bounds instead of hanging a listener or a request.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576);
+        return new DefaultKafkaProducerFactory<>(props, new StringSerializer(), new ValueSerializer());
+    }
+
+    @Bean
+    KafkaTemplate<String, Object> imsKafkaTemplate(ProducerFactory<String, Object> imsProducerFactory) {
+        return new KafkaTemplate<>(imsProducerFactory);
+    }
+
+    @Bean
+    ConsumerFactory<String, byte[]> imsConsumerFactory(KafkaProperties kafka) {
+        return new DefaultKafkaConsumerFactory<>(consumerProps(kafka), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    static Map<String, Object> consumerProps(KafkaProperties kafka) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, INGEST_MAX_POLL_RECORDS);
+        // A batch of large role messages on the embedded store can take minutes; leaving the group mid-batch would
+        // only make another member redo it.
+        props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 900_000);
+        return props;
+    }
+
+    /** Ingest: batches, offsets committed after the listener returned, an outage retried with backoff forever. */
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, byte[]> ingestContainerFactory(
+            ConsumerFactory<String, byte[]> imsConsumerFactory, NotificationProperties properties) {
+        ConcurrentKafkaListenerContainerFactory<String, byte[]> f = batchFactory(imsConsumerFactory);
+        f.setConcurrency(properties.kafka().ingestConcurrency());
+        return f;
+    }
+
+    /** Presence events and receipts: one thread each, batches. */
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, byte[]> eventsContainerFactory(
+            ConsumerFactory<String, byte[]> imsConsumerFactory) {
+        return batchFactory(imsConsumerFactory);
+    }
+
+    private static ConcurrentKafkaListenerContainerFactory<String, byte[]> batchFactory(ConsumerFactory<String, byte[]> cf) {
+        ConcurrentKafkaListenerContainerFactory<String, byte[]> f = new ConcurrentKafkaListenerContainerFactory<>();
+        f.setConsumerFactory(cf);
+        f.setBatchListener(true);
+        f.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
+        // Only outages reach the container (the processors handle bad records themselves): retry the whole batch,
+        // uncommitted, until the store or broker is back. Nothing is skipped, so nothing is lost.
+        ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
+        backOff.setMaxInterval(30_000);
+        backOff.setMaxElapsedTime(Long.MAX_VALUE);
+        f.setCommonErrorHandler(new DefaultErrorHandler(backOff));
+        return f;
+    }
+
+    /** Protocol records as JSON; raw bytes (dead letters keep the original record) as they are. */
+    static final class ValueSerializer implements Serializer<Object> {
+        @Override
+        public byte[] serialize(String topic, Object data) {
+            if (data == null) {
+                return null;
+            }
+            return data instanceof byte[] bytes ? bytes : Json.toBytes(data);
+        }
+    }
+}

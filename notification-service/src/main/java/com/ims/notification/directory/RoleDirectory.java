@@ -1,0 +1,98 @@
+package com.ims.notification.directory;
+
+import com.ims.notification.store.Keys;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.bson.Document;
+
+/**
+ * Role membership per tenant, in {@code role_members}: one document per (tenant, role, user) holding where the membership
+ * comes from. {@code admin} is set through the role API and stays until deleted there; {@code claim} mirrors the
+ * {@code roles} claim of the user's last connect. A member is a document with either flag set.
+ *
+ * @implNote Two flags on one document rather than two documents: the member query stays one {@code find}, and learning a
+ *     claim never touches what an administrator decided.
+ */
+public class RoleDirectory {
+
+    private final MongoCollection<Document> members;
+
+    public RoleDirectory(MongoCollection<Document> members) {
+        this.members = members;
+    }
+
+    public void ensureIndexes() {
+        members.createIndex(Indexes.ascending("tenant", "role", "userId"));
+        members.createIndex(Indexes.ascending("tenant", "userId"));
+    }
+
+    public List<String> members(String tenant, String role) {
+        List<String> out = new ArrayList<>();
+        members.find(Filters.and(Filters.eq("tenant", tenant), Filters.eq("role", role)))
+                .projection(Projections.include("userId"))
+                .sort(Sorts.ascending("userId"))
+                .forEach(d -> out.add(d.getString("userId")));
+        return out;
+    }
+
+    /** Adds an administrator-managed membership; idempotent. */
+    public void add(String tenant, String role, String userId) {
+        members.updateOne(Filters.eq("_id", Keys.membership(tenant, role, userId)),
+                Updates.combine(identity(tenant, role, userId), Updates.set("admin", true)),
+                new UpdateOptions().upsert(true));
+    }
+
+    /** Removes the membership whatever its source; a later connect with the role in its claim learns it again. */
+    public boolean remove(String tenant, String role, String userId) {
+        return members.deleteOne(Filters.eq("_id", Keys.membership(tenant, role, userId))).getDeletedCount() > 0;
+    }
+
+    /** Many administrator-managed memberships at once (bulk loads, benchmarks). */
+    public void addAll(String tenant, String role, Collection<String> userIds) {
+        List<WriteModel<Document>> writes = new ArrayList<>(userIds.size());
+        for (String userId : userIds) {
+            writes.add(new UpdateOneModel<>(Filters.eq("_id", Keys.membership(tenant, role, userId)),
+                    Updates.combine(identity(tenant, role, userId), Updates.set("admin", true)),
+                    new UpdateOptions().upsert(true)));
+        }
+        if (!writes.isEmpty()) {
+            members.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+        }
+    }
+
+    /**
+     * Makes the user's claim-sourced roles exactly {@code roles}: the token is the identity provider's current word.
+     * Administrator-managed memberships stay.
+     */
+    public void learnFromClaim(String tenant, String userId, Collection<String> roles) {
+        List<WriteModel<Document>> writes = new ArrayList<>(roles.size());
+        for (String role : roles) {
+            writes.add(new UpdateOneModel<>(Filters.eq("_id", Keys.membership(tenant, role, userId)),
+                    Updates.combine(identity(tenant, role, userId), Updates.set("claim", true)),
+                    new UpdateOptions().upsert(true)));
+        }
+        if (!writes.isEmpty()) {
+            members.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+        }
+        members.updateMany(Filters.and(Filters.eq("tenant", tenant), Filters.eq("userId", userId),
+                        Filters.eq("claim", true), Filters.nin("role", roles)),
+                Updates.set("claim", false));
+        members.deleteMany(Filters.and(Filters.eq("tenant", tenant), Filters.eq("userId", userId),
+                Filters.ne("claim", true), Filters.ne("admin", true)));
+    }
+
+    private static org.bson.conversions.Bson identity(String tenant, String role, String userId) {
+        return Updates.combine(Updates.set("tenant", tenant), Updates.set("role", role), Updates.set("userId", userId));
+    }
+}

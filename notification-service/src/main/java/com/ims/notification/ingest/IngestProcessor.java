@@ -1,0 +1,268 @@
+package com.ims.notification.ingest;
+
+import com.ims.notification.directory.RoleDirectory;
+import com.ims.notification.routing.GatewayRouter;
+import com.ims.notification.routing.GatewayRouter.Outgoing;
+import com.ims.notification.routing.RouteTable;
+import com.ims.notification.routing.Sends;
+import com.ims.notification.store.DeliveryStore;
+import com.ims.notification.store.Keys;
+import com.ims.notification.store.StoredMessage;
+import com.ims.protocol.FrameCodec;
+import com.ims.protocol.NotificationRequest;
+import com.ims.protocol.NotificationRequestParser;
+import com.ims.protocol.RequestValidation;
+import com.ims.protocol.TargetType;
+import com.ims.protocol.Topics;
+import com.ims.protocol.UserKey;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.bson.Document;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ingests one batch of {@code ims.notifications} records: validate (bad ones to the DLT), store persistent messages and
+ * their deliveries (bulk, idempotent), then route to the gateways, and return only when all of it is done, so the
+ * container commits the batch's offsets after its effects.
+ *
+ * @implNote A record's sequence is its offset: the topic is keyed by tenant, so offsets are monotone per tenant and
+ *     a retried batch produces the same sequences, frames and ids (a record without an id gets one derived from its
+ *     partition and offset), hence the same documents. A repeated producer id at another offset is a duplicate: stored
+ *     once, routed once. A failure that is not an outage is retried per record and then dead-lettered, so one record that
+ *     breaks processing cannot stop its partition. A record not keyed by its tenant (the contract does not oblige a
+ *     Kafka producer to set a key) is re-produced keyed by tenant with its id fixed, so that every tenant's messages
+ *     share one partition and the offset stays a valid per-tenant sequence.
+ */
+public class IngestProcessor {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestProcessor.class);
+    /** Tries of one record after its batch failed, before it goes to the DLT. */
+    static final int RECORD_ATTEMPTS = 3;
+    /** Batches slower than this are logged with their timings. */
+    private static final long SLOW_BATCH_MS = 1_000;
+
+    private final DeliveryStore store;
+    private final RoleDirectory roles;
+    private final RouteTable routes;
+    private final GatewayRouter router;
+    private final DeadLetters deadLetters;
+    private final KafkaTemplate<String, Object> kafka;
+    private final Clock clock;
+    private final Duration redeliveryAfter;
+    private final Duration sendTimeout;
+    private final Counter accepted;
+    private final Counter invalid;
+    private final Counter duplicates;
+    private final Counter failed;
+    private final Counter rekeyed;
+    private final Counter deliveriesStored;
+
+    public IngestProcessor(DeliveryStore store, RoleDirectory roles, RouteTable routes, GatewayRouter router,
+                           DeadLetters deadLetters, KafkaTemplate<String, Object> kafka, Clock clock,
+                           Duration redeliveryAfter, Duration sendTimeout, MeterRegistry meters) {
+        this.kafka = kafka;
+        this.store = store;
+        this.roles = roles;
+        this.routes = routes;
+        this.router = router;
+        this.deadLetters = deadLetters;
+        this.clock = clock;
+        this.redeliveryAfter = redeliveryAfter;
+        this.sendTimeout = sendTimeout;
+        this.accepted = meters.counter("ims.ingest.records", "outcome", "accepted");
+        this.invalid = meters.counter("ims.ingest.records", "outcome", "invalid");
+        this.duplicates = meters.counter("ims.ingest.records", "outcome", "duplicate");
+        this.failed = meters.counter("ims.ingest.records", "outcome", "failed");
+        this.rekeyed = meters.counter("ims.ingest.records", "outcome", "rekeyed");
+        this.deliveriesStored = meters.counter("ims.deliveries.stored");
+    }
+
+    /** One accepted record: the validated request and where it sat in the topic. */
+    private record Accepted(NotificationRequest request, long seq, Instant acceptedAt) {
+        String key() {
+            return Keys.message(request.tenant(), request.id());
+        }
+    }
+
+    /** Routing decided while storing, sent only after the store writes completed. */
+    private record Route(Outgoing outgoing, TargetType targetType, List<String> recipients) {
+    }
+
+    public void ingest(List<ConsumerRecord<String, byte[]>> records) {
+        try {
+            process(records);
+        } catch (RuntimeException e) {
+            if (Failures.isTransient(e)) {
+                throw e;
+            }
+            log.warn("batch of {} failed; processing its records one by one error={}", records.size(), e.toString());
+            for (ConsumerRecord<String, byte[]> r : records) {
+                processAlone(r);
+            }
+        }
+    }
+
+    private void processAlone(ConsumerRecord<String, byte[]> record) {
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= RECORD_ATTEMPTS; attempt++) {
+            try {
+                process(List.of(record));
+                return;
+            } catch (RuntimeException e) {
+                if (Failures.isTransient(e)) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        failed.increment();
+        log.error("record failed {} times partition={} offset={}", RECORD_ATTEMPTS, record.partition(), record.offset(), last);
+        Sends.awaitAll(List.of(deadLetters.send(record, "processing failed: " + last)), sendTimeout);
+    }
+
+    void process(List<ConsumerRecord<String, byte[]>> records) {
+        // Records that must reach the broker before the batch counts as done: dead letters and re-keyed requests.
+        List<CompletableFuture<?>> mustReachBroker = new ArrayList<>();
+        List<Accepted> batch = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, byte[]> r : records) {
+            NotificationRequestParser parser = new NotificationRequestParser(() -> derivedId(r));
+            switch (parser.parse(r.value())) {
+                case RequestValidation.Valid valid when !valid.request().tenant().equals(r.key()) -> {
+                    // Keyed by something else than its tenant (or not at all): its offset says nothing about the
+                    // tenant's order. Re-produce it keyed by tenant, id fixed, and ingest it from there.
+                    rekeyed.increment();
+                    mustReachBroker.add(kafka.send(Topics.NOTIFICATIONS, valid.request().tenant(), valid.request().toJson()));
+                }
+                case RequestValidation.Valid valid ->
+                        batch.add(new Accepted(valid.request(), r.offset(), Instant.ofEpochMilli(r.timestamp())));
+                case RequestValidation.Invalid bad -> {
+                    invalid.increment();
+                    mustReachBroker.add(deadLetters.send(r, bad.describe()));
+                }
+            }
+        }
+        long started = System.nanoTime();
+        List<Route> routing = store(batch);
+        long stored = System.nanoTime();
+        List<CompletableFuture<?>> sends = new ArrayList<>();
+        for (Route route : routing) {
+            sends.addAll(route.targetType() == TargetType.ALL
+                    ? router.toTenant(route.outgoing())
+                    : router.toUsers(route.outgoing(), route.recipients()));
+        }
+        Sends.awaitAll(mustReachBroker, sendTimeout);
+        int failedSends = Sends.awaitSettled(sends, sendTimeout);
+        if (failedSends > 0) {
+            // Live path only: persistent messages are redelivered from the store, transient ones are gone by design.
+            log.warn("gateway sends failed count={} of={}", failedSends, sends.size());
+        }
+        long storeMs = (stored - started) / 1_000_000;
+        long totalMs = (System.nanoTime() - started) / 1_000_000;
+        if (totalMs > SLOW_BATCH_MS) {
+            log.info("slow ingest batch records={} routeRecords={} storeMs={} totalMs={}", records.size(), sends.size(),
+                    storeMs, totalMs);
+        }
+    }
+
+    /** Stores the batch's persistent messages and deliveries; returns what to route. */
+    private List<Route> store(List<Accepted> batch) {
+        Instant now = clock.instant();
+        Map<String, StoredMessage> stored = new HashMap<>();
+        List<StoredMessage> toStore = new ArrayList<>();
+        for (Accepted a : batch) {
+            if (a.request().persistent()) {
+                StoredMessage m = toStored(a);
+                stored.put(a.key() + "#" + a.seq(), m);
+                toStore.add(m);
+            }
+        }
+        Set<String> repeated = repeatedIds(batch, store.insertMessages(toStore));
+
+        long resolving = System.nanoTime();
+        Map<String, List<String>> roleMembers = new HashMap<>();
+        List<Document> deliveries = new ArrayList<>();
+        List<Route> routing = new ArrayList<>(batch.size());
+        for (Accepted a : batch) {
+            NotificationRequest r = a.request();
+            if (r.persistent() && repeated.contains(a.key() + "#" + a.seq())) {
+                duplicates.increment();
+                log.info("duplicate id, already accepted tenant={} messageId={} offset={}", r.tenant(), r.id(), a.seq());
+                continue;
+            }
+            accepted.increment();
+            List<String> recipients = switch (r.targetType()) {
+                case USER -> List.of(r.target());
+                case ROLE -> roleMembers.computeIfAbsent(r.tenant() + '\u001f' + r.target(),
+                        k -> roles.members(r.tenant(), r.target()));
+                // Persistent broadcasts get deliveries for the users online now; the others on their next connect.
+                case ALL -> r.persistent() ? routes.onlineUsers(r.tenant()) : List.of();
+            };
+            if (r.persistent()) {
+                StoredMessage m = stored.get(a.key() + "#" + a.seq());
+                for (String userId : recipients) {
+                    boolean online = routes.isOnline(new UserKey(r.tenant(), userId));
+                    deliveries.add(DeliveryStore.newDelivery(m, userId, a.acceptedAt(), online ? now.plus(redeliveryAfter) : null));
+                }
+                routing.add(new Route(new Outgoing(r.tenant(), r.id(), true, m.expiresAtMillis(), m.frame()),
+                        r.targetType(), recipients));
+            } else {
+                String frame = FrameCodec.encode(r.type(), null, a.acceptedAt().toEpochMilli(), r.payload());
+                long expiresAt = r.ttlSeconds() == null ? 0 : a.acceptedAt().plusSeconds(r.ttlSeconds()).toEpochMilli();
+                routing.add(new Route(new Outgoing(r.tenant(), null, false, expiresAt, frame), r.targetType(), recipients));
+            }
+        }
+        long inserting = System.nanoTime();
+        deliveriesStored.increment(store.insertDeliveries(deliveries));
+        long insertMs = (System.nanoTime() - inserting) / 1_000_000;
+        if (insertMs > SLOW_BATCH_MS) {
+            log.info("slow delivery insert deliveries={} insertMs={} resolveMs={}", deliveries.size(), insertMs,
+                    (inserting - resolving) / 1_000_000);
+        }
+        return routing;
+    }
+
+    /**
+     * Of the messages whose key existed already, those stored from another offset: a producer repeating an id. One stored
+     * from this very offset is this batch being retried after a crash, and goes through again (its writes are idempotent).
+     */
+    private Set<String> repeatedIds(List<Accepted> batch, Set<String> existingKeys) {
+        if (existingKeys.isEmpty()) {
+            return Set.of();
+        }
+        Map<String, Long> storedSeq = store.seqs(existingKeys);
+        Set<String> repeated = new HashSet<>();
+        for (Accepted a : batch) {
+            Long seq = storedSeq.get(a.key());
+            if (a.request().persistent() && seq != null && seq != a.seq()) {
+                repeated.add(a.key() + "#" + a.seq());
+            }
+        }
+        return repeated;
+    }
+
+    private static StoredMessage toStored(Accepted a) {
+        NotificationRequest r = a.request();
+        Instant expiresAt = r.ttlSeconds() == null ? null : a.acceptedAt().plusSeconds(r.ttlSeconds());
+        String frame = FrameCodec.encode(r.type(), r.id(), a.acceptedAt().toEpochMilli(), r.payload());
+        return new StoredMessage(a.key(), r.tenant(), r.id(), r.targetType(), r.target(), r.type(), frame,
+                a.acceptedAt(), expiresAt, a.seq());
+    }
+
+    /** Deterministic id for a Kafka record that brought none, so that a retried batch writes the same documents. */
+    static String derivedId(ConsumerRecord<String, byte[]> r) {
+        return "k" + r.partition() + "-" + r.offset();
+    }
+}

@@ -1,0 +1,189 @@
+package com.ims.notification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.ims.notification.Fixtures.DltReader;
+import com.ims.notification.Fixtures.GatewaySim;
+import com.ims.protocol.Topics;
+import com.ims.protocol.internal.GatewayDelivery;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import com.ims.notification.directory.RoleDirectory;
+import tools.jackson.databind.JsonNode;
+
+/** Kafka ingress to gateway topics: targets, tenants, frames, and bad records. */
+class IngestRoutingTest extends ServiceTestBase {
+
+    @Test
+    void seedRecordOnKafkaReachesTheUsersGateway() {
+        try (GatewaySim gateway = GatewaySim.create()) {
+            String user = "u1-" + Fixtures.uid();
+            online("default", user, gateway.id);
+
+            Fixtures.sendNotification("default",
+                    "{\"targetType\":\"user\",\"target\":\"" + user + "\",\"payload\":{\"text\":\"hello\"}}");
+
+            await().atMost(WAIT).until(() -> !gateway.pushes().isEmpty());
+            GatewayDelivery d = gateway.pushes().getFirst();
+            assertThat(d.tenant()).isEqualTo("default");
+            assertThat(d.userIds()).containsExactly(user);
+            assertThat(d.persistent()).isTrue();
+            JsonNode frame = frame(d);
+            assertThat(frame.get("type").stringValue()).isEqualTo("notification");
+            assertThat(frame.get("id").stringValue()).isEqualTo(d.messageId());
+            assertThat(frame.get("timestamp").asLong()).isPositive();
+            assertThat(frame.get("payload").get("text").stringValue()).isEqualTo("hello");
+        }
+    }
+
+    @Test
+    void unkeyedSeedRecordAsKcatWouldSendItIsRoutedToo() {
+        try (GatewaySim gateway = GatewaySim.create()) {
+            String user = "u1-" + Fixtures.uid();
+            online("default", user, gateway.id);
+
+            Fixtures.send(Topics.NOTIFICATIONS, null, ("{\"targetType\":\"user\",\"target\":\"" + user
+                    + "\",\"payload\":{\"text\":\"no key\"}}").getBytes(StandardCharsets.UTF_8));
+
+            await().atMost(WAIT).until(() -> gateway.pushes().size() >= 1);
+            GatewayDelivery d = gateway.pushes().getFirst();
+            assertThat(d.userIds()).containsExactly(user);
+            assertThat(d.messageId()).as("id fixed before the hop to the tenant's partition").startsWith("k");
+            assertThat(status("default", d.messageId()).get("recipients").asLong()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void roleMessageGoesOncePerGatewayToTheOnlineMembers() {
+        String tenant = "t-" + Fixtures.uid();
+        try (GatewaySim a = GatewaySim.create(); GatewaySim b = GatewaySim.create()) {
+            roles.add(tenant, "ops", "alice");
+            roles.add(tenant, "ops", "bob");
+            roles.add(tenant, "ops", "carol");
+            roles.add(tenant, "sales", "dave");
+            online(tenant, "alice", a.id);
+            online(tenant, "bob", a.id, b.id);
+            online(tenant, "dave", a.id);
+
+            Fixtures.sendNotification(tenant, "{\"targetType\":\"role\",\"target\":\"ops\",\"tenant\":\"" + tenant
+                    + "\",\"type\":\"order_update\",\"payload\":{\"n\":1}}");
+
+            await().atMost(WAIT).until(() -> a.pushes().size() >= 1 && b.pushes().size() >= 1);
+            assertThat(a.pushes().getFirst().userIds()).containsExactlyInAnyOrder("alice", "bob");
+            assertThat(b.pushes().getFirst().userIds()).containsExactly("bob");
+            assertThat(frame(a.pushes().getFirst()).get("type").stringValue()).isEqualTo("order_update");
+            // Encoded once: every gateway gets the same frame.
+            assertThat(a.pushes().getFirst().frame()).isEqualTo(b.pushes().getFirst().frame());
+        }
+    }
+
+    @Test
+    void allGoesToEveryGatewayHoldingTheTenantAndNoOther() {
+        String tenant = "t-" + Fixtures.uid();
+        String other = "t-" + Fixtures.uid();
+        try (GatewaySim a = GatewaySim.create(); GatewaySim b = GatewaySim.create(); GatewaySim c = GatewaySim.create()) {
+            online(tenant, "u1", a.id);
+            online(tenant, "u2", b.id);
+            online(other, "u3", c.id);
+
+            Fixtures.sendNotification(tenant, "{\"targetType\":\"all\",\"tenant\":\"" + tenant + "\",\"payload\":{}}");
+
+            await().atMost(WAIT).until(() -> a.pushes().size() >= 1 && b.pushes().size() >= 1);
+            assertThat(a.pushes().getFirst().allOfTenant()).isTrue();
+            assertThat(a.pushes().getFirst().tenant()).isEqualTo(tenant);
+            assertThat(c.pushes()).isEmpty();
+        }
+    }
+
+    @Test
+    void sameUserIdAndRoleNameInTwoTenantsNeverMeet() {
+        String t1 = "t-" + Fixtures.uid();
+        String t2 = "t-" + Fixtures.uid();
+        try (GatewaySim g1 = GatewaySim.create(); GatewaySim g2 = GatewaySim.create()) {
+            online(t1, "same", g1.id);
+            online(t2, "same", g2.id);
+            roles.add(t1, "admins", "same");
+            roles.add(t2, "admins", "same");
+
+            Fixtures.sendNotification(t1, "{\"targetType\":\"user\",\"target\":\"same\",\"tenant\":\"" + t1
+                    + "\",\"payload\":{\"k\":\"user\"}}");
+            Fixtures.sendNotification(t1, "{\"targetType\":\"role\",\"target\":\"admins\",\"tenant\":\"" + t1
+                    + "\",\"payload\":{\"k\":\"role\"}}");
+
+            await().atMost(WAIT).until(() -> g1.pushes().size() >= 2);
+            assertThat(g1.pushes()).allSatisfy(d -> assertThat(d.tenant()).isEqualTo(t1));
+            // The user record of t1 was routed after the role record of t1 was stored; t2 has seen nothing.
+            await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> g2.pushes().isEmpty());
+        }
+    }
+
+    @Test
+    void poisonRecordGoesToTheDltAndTheNextRecordIsRouted() {
+        String tenant = "t-" + Fixtures.uid();
+        try (GatewaySim gateway = GatewaySim.create(); DltReader dlt = new DltReader()) {
+            online(tenant, "u", gateway.id);
+            Fixtures.sendNotification(tenant, "{not json");
+            Fixtures.sendNotification(tenant, "{\"targetType\":\"group\",\"target\":\"x\",\"payload\":{}}");
+            Fixtures.sendNotification(tenant, "{\"targetType\":\"user\",\"target\":\"u\",\"tenant\":\"" + tenant
+                    + "\",\"payload\":{\"ok\":true}}");
+
+            await().atMost(WAIT).until(() -> gateway.pushes().size() >= 1);
+            await().atMost(WAIT).until(() -> dlt.received().stream().filter(r -> tenant.equals(r.key())).count() == 2);
+            List<ConsumerRecord<String, byte[]>> mine = dlt.received().stream().filter(r -> tenant.equals(r.key())).toList();
+            assertThat(new String(mine.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+            assertThat(header(mine.get(0), Topics.DLT_REASON_HEADER)).isEqualTo("body: is not valid JSON");
+            assertThat(header(mine.get(1), Topics.DLT_REASON_HEADER)).startsWith("targetType:");
+            assertThat(header(mine.get(1), Topics.DLT_TOPIC_HEADER)).isEqualTo(Topics.NOTIFICATIONS);
+            assertThat(header(mine.get(1), Topics.DLT_PARTITION_HEADER)).matches("\\d+");
+            assertThat(Long.parseLong(header(mine.get(1), Topics.DLT_OFFSET_HEADER)))
+                    .isGreaterThan(Long.parseLong(header(mine.get(0), Topics.DLT_OFFSET_HEADER)));
+        }
+    }
+
+    @Test
+    void transientMessageHasNoIdInItsFrameAndIsNotStored() {
+        String tenant = "t-" + Fixtures.uid();
+        try (GatewaySim gateway = GatewaySim.create()) {
+            online(tenant, "u", gateway.id);
+            Fixtures.sendNotification(tenant, "{\"targetType\":\"user\",\"target\":\"u\",\"tenant\":\"" + tenant
+                    + "\",\"id\":\"live-1\",\"persistent\":false,\"type\":\"online_status\",\"payload\":{}}");
+
+            await().atMost(WAIT).until(() -> gateway.pushes().size() == 1);
+            GatewayDelivery d = gateway.pushes().getFirst();
+            assertThat(d.persistent()).isFalse();
+            assertThat(d.messageId()).isNull();
+            assertThat(frame(d).has("id")).isFalse();
+            assertThat(status(tenant, "live-1")).isNull();
+        }
+    }
+
+    @Test
+    void recordWhoseProcessingKeepsFailingGoesToTheDltAfterRetriesAndTheStreamMovesOn() {
+        String tenant = "t-" + Fixtures.uid();
+        org.mockito.Mockito.doThrow(new IllegalStateException("directory exploded"))
+                .when(roles).members(tenant, "explode");
+        try (GatewaySim gateway = GatewaySim.create(); DltReader dlt = new DltReader()) {
+            online(tenant, "u", gateway.id);
+            Fixtures.sendNotification(tenant, "{\"targetType\":\"role\",\"target\":\"explode\",\"tenant\":\"" + tenant
+                    + "\",\"payload\":{}}");
+            Fixtures.sendNotification(tenant, "{\"targetType\":\"user\",\"target\":\"u\",\"tenant\":\"" + tenant
+                    + "\",\"payload\":{}}");
+
+            await().atMost(WAIT).until(() -> gateway.pushes().size() >= 1);
+            await().atMost(WAIT).until(() -> dlt.received().stream().anyMatch(r -> tenant.equals(r.key())));
+            ConsumerRecord<String, byte[]> dead = dlt.received().stream().filter(r -> tenant.equals(r.key())).findFirst().orElseThrow();
+            assertThat(header(dead, Topics.DLT_REASON_HEADER)).contains("processing failed").contains("directory exploded");
+            assertThat(new String(dead.value(), StandardCharsets.UTF_8)).contains("explode");
+            org.mockito.Mockito.verify(roles, org.mockito.Mockito.atLeast(1 + 3)).members(tenant, "explode");
+        }
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> r, String name) {
+        return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}

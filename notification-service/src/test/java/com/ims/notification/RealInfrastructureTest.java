@@ -1,0 +1,102 @@
+package com.ims.notification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.ims.notification.Fixtures.GatewaySim;
+import com.ims.notification.routing.RouteTable;
+import com.ims.notification.store.DeliveryStatus;
+import com.ims.notification.store.DeliveryStore;
+import com.ims.notification.store.Keys;
+import com.ims.protocol.UserKey;
+import com.ims.protocol.internal.GatewayDelivery;
+import com.ims.protocol.internal.ReceiptBatch;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.testcontainers.junit.jupiter.Container;
+import org.testcontainers.junit.jupiter.Testcontainers;
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.mongodb.MongoDBContainer;
+
+/**
+ * The key scenarios against the real {@code mongo} and Kafka images: real secondary and TTL indexes, real write
+ * semantics. Skipped (JUnit says "Docker is not available") on machines without Docker.
+ */
+@Testcontainers(disabledWithoutDocker = true)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "ims.dev-mode=true",
+        "ims.delivery.redelivery-after=2s",
+        "ims.delivery.sweep-interval=300ms",
+})
+@ActiveProfiles("test")
+class RealInfrastructureTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Container
+    static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.1.1");
+
+    @Container
+    static final MongoDBContainer MONGO = new MongoDBContainer("mongo:8.0");
+
+    @Autowired
+    RouteTable routes;
+
+    @Autowired
+    DeliveryStore store;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("spring.kafka.bootstrap-servers", KAFKA::getBootstrapServers);
+        registry.add("spring.mongodb.uri", () -> MONGO.getReplicaSetUrl("ims"));
+    }
+
+    @BeforeEach
+    void useContainers() {
+        Fixtures.bootstrap = KAFKA.getBootstrapServers();
+    }
+
+    @Test
+    void seedRecordReachesTheUsersGateway() {
+        try (GatewaySim gateway = GatewaySim.create()) {
+            Fixtures.online("default", "u1", gateway.id);
+            await().atMost(WAIT).until(() -> routes.isOnline(new UserKey("default", "u1")));
+            Fixtures.sendNotification("default", "{\"targetType\":\"user\",\"target\":\"u1\",\"payload\":{\"text\":\"hi\"}}");
+            await().atMost(WAIT).until(() -> !gateway.pushes().isEmpty());
+            assertThat(gateway.pushes().getFirst().userIds()).containsExactly("u1");
+        }
+    }
+
+    @Test
+    void offlineUserIsReplayedInOrderOnceAndExpiredOnesAreNot() {
+        String tenant = "t-" + Fixtures.uid();
+        try (GatewaySim gateway = GatewaySim.create()) {
+            for (String id : List.of("a", "b", "a")) {
+                Fixtures.sendNotification(tenant, "{\"targetType\":\"user\",\"target\":\"u\",\"tenant\":\"" + tenant
+                        + "\",\"id\":\"" + id + "\",\"payload\":{}}");
+            }
+            Fixtures.sendNotification(tenant, "{\"targetType\":\"user\",\"target\":\"u\",\"tenant\":\"" + tenant
+                    + "\",\"id\":\"short\",\"ttlSeconds\":1,\"payload\":{}}");
+            String shortKey = Keys.delivery(Keys.message(tenant, "short"), "u");
+            await().atMost(WAIT).until(() -> store.status(shortKey).orElse(null) == DeliveryStatus.EXPIRED);
+            assertThat(store.openDeliveries(tenant, "u", 100)).hasSize(2);
+
+            Fixtures.connected(gateway.id, tenant, "u", "c1", List.of());
+            await().atMost(WAIT).until(() -> gateway.replayDone("c1"));
+            assertThat(gateway.replayed("c1").stream().map(GatewayDelivery::messageId)).containsExactly("a", "b");
+
+            Fixtures.receipts(gateway.id, ReceiptBatch.Kind.ACKED, tenant, "u", List.of("a", "b"));
+            await().atMost(WAIT).until(() -> store.openDeliveries(tenant, "u", 100).isEmpty());
+            Fixtures.connected(gateway.id, tenant, "u", "c2", List.of());
+            await().atMost(WAIT).until(() -> gateway.replayDone("c2"));
+            assertThat(gateway.replayed("c2")).isEmpty();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package com.ims.notification.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ims.protocol.UserKey;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RouteTableTest {
+
+    private final RouteTable table = new RouteTable();
+
+    @Test
+    void tracksGatewaysPerUserAndPerTenantAndForgetsOnTombstone() {
+        table.update(new UserKey("a", "u1"), Set.of("g1", "g2"));
+        table.update(new UserKey("a", "u2"), Set.of("g2"));
+        table.update(new UserKey("b", "u1"), Set.of("g3"));
+
+        assertThat(table.gatewaysOf(new UserKey("a", "u1"))).containsExactlyInAnyOrder("g1", "g2");
+        assertThat(table.gatewaysOfTenant("a")).containsExactlyInAnyOrder("g1", "g2");
+        assertThat(table.gatewaysOfTenant("b")).containsExactly("g3");
+        assertThat(table.onlineUsers("a")).containsExactlyInAnyOrder("u1", "u2");
+
+        table.update(new UserKey("a", "u1"), Set.of("g2"));
+        assertThat(table.gatewaysOfTenant("a")).containsExactly("g2");
+
+        table.update(new UserKey("a", "u1"), Set.of());
+        table.update(new UserKey("a", "u2"), Set.of());
+        assertThat(table.isOnline(new UserKey("a", "u1"))).isFalse();
+        assertThat(table.gatewaysOfTenant("a")).isEmpty();
+        assertThat(table.onlineUsers("a")).isEmpty();
+        assertThat(table.isOnline(new UserKey("b", "u1"))).isTrue();
+    }
+
+    @Test
+    void userOneNeverMatchesUserTwelve() {
+        table.update(new UserKey("a", "12"), Set.of("g1"));
+        assertThat(table.isOnline(new UserKey("a", "1"))).isFalse();
+        assertThat(table.gatewaysOf(new UserKey("a1", "2"))).isEmpty();
+    }
+}

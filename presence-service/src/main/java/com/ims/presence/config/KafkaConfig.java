@@ -1,0 +1,44 @@
+package com.ims.presence.config;
+
+import com.ims.support.kafka.JsonSerde;
+import com.ims.support.kafka.PlatformTopics;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+
+/** Kafka wiring: the shared topics, and the producer of routes and status changes (idempotent, acks=all, JSON values). */
+@Configuration(proxyBeanMethods = false)
+public class KafkaConfig {
+
+    /** Small: batches the records of one event batch without delaying a lone change noticeably. */
+    private static final int LINGER_MS = 5;
+
+    @Bean
+    KafkaAdmin.NewTopics sharedTopics(PresenceProperties properties) {
+        return new KafkaAdmin.NewTopics(PlatformTopics.shared(properties.kafka().replication()).toArray(NewTopic[]::new));
+    }
+
+    @Bean
+    ProducerFactory<String, Object> presenceProducerFactory(KafkaProperties kafka) {
+        Map<String, Object> props = new HashMap<>(kafka.buildProducerProperties());
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "ims-presence");
+        return new DefaultKafkaProducerFactory<>(props, new StringSerializer(), JsonSerde.serializer());
+    }
+
+    @Bean
+    KafkaTemplate<String, Object> presenceKafkaTemplate(ProducerFactory<String, Object> presenceProducerFactory) {
+        return new KafkaTemplate<>(presenceProducerFactory);
+    }
+}

@@ -1,0 +1,23 @@
+package com.ims.presence.restore;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.stereotype.Component;
+
+/** Health is not UP until the state is restored from the routes topic and presence events are being consumed. */
+@Component("presence")
+public class PresenceReadiness implements HealthIndicator {
+
+    private final PresenceStartup startup;
+
+    public PresenceReadiness(PresenceStartup startup) {
+        this.startup = startup;
+    }
+
+    @Override
+    public Health health() {
+        return startup.isReady()
+                ? Health.up().build()
+                : Health.outOfService().withDetail("reason", "restoring state from the routes topic").build();
+    }
+}

@@ -1,0 +1,56 @@
+package com.ims.gateway.admin;
+
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.ims.gateway.presence.PresencePublisher;
+import com.ims.gateway.session.ConnectionRegistry;
+import com.ims.gateway.session.GatewayState;
+import com.ims.protocol.CloseCodes;
+
+/**
+ * The one drain path (SIGTERM and {@code POST /api/v1/admin/drain}): stop accepting, tell presence the gateway is gone
+ * (STOPPED), close every connection with 1012 so clients reconnect elsewhere, and wait briefly for the closes to finish.
+ */
+public final class DrainService {
+
+    private static final Logger log = LoggerFactory.getLogger(DrainService.class);
+
+    private final GatewayState state;
+    private final ConnectionRegistry registry;
+    private final PresencePublisher presence;
+
+    public DrainService(GatewayState state, ConnectionRegistry registry, PresencePublisher presence) {
+        this.state = state;
+        this.registry = registry;
+        this.presence = presence;
+    }
+
+    /** @return the number of connections closed; 0 when a drain already ran */
+    public int drain(Duration wait) {
+        if (!state.stopAccepting()) {
+            return 0;
+        }
+        int count = registry.size();
+        log.info("draining gatewayId={} connections={}", state.gatewayId(), count);
+        presence.stopped();
+        registry.forEach(c -> c.close(CloseCodes.SERVICE_RESTART));
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (registry.size() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        log.info("drained gatewayId={} closed={} remaining={}", state.gatewayId(), count, registry.size());
+        return count;
+    }
+
+    public boolean draining() {
+        return !state.accepting();
+    }
+}

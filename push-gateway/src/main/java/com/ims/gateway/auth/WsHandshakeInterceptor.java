@@ -1,0 +1,51 @@
+package com.ims.gateway.auth;
+
+import java.util.Map;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+
+/**
+ * Authenticates the {@code /ws} handshake but never refuses it: a browser cannot read an HTTP 401 on a WebSocket upgrade,
+ * so the upgrade is accepted and the handler closes with 4001 "Unauthorized" at once. The result goes into the session
+ * attributes; the token does not.
+ */
+public final class WsHandshakeInterceptor implements HandshakeInterceptor {
+
+    public static final String AUTH_ATTRIBUTE = "ims.auth";
+    private static final String BEARER = "Bearer ";
+
+    private final TokenAuthenticator authenticator;
+
+    public WsHandshakeInterceptor(TokenAuthenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
+    @Override
+    public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
+                                   Map<String, Object> attributes) {
+        attributes.put(AUTH_ATTRIBUTE, authenticator.authenticate(token(request)));
+        return true;
+    }
+
+    @Override
+    public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
+                               Exception exception) {
+    }
+
+    static String token(ServerHttpRequest request) {
+        String header = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return header.substring(BEARER.length()).trim();
+        }
+        if (request instanceof ServletServerHttpRequest servlet
+                && servlet.getServletRequest().getAttribute(TokenQueryMaskingFilter.TOKEN_ATTRIBUTE) instanceof String t) {
+            return t;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,79 @@
+package com.ims.gateway.config;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import com.ims.support.auth.JwtSettings;
+
+/**
+ * Every setting of the gateway ({@code ims.*} in application.yml, each from an env var). Defaults here match the yml so
+ * that a test or a bench that binds nothing still gets the documented values.
+ */
+@ConfigurationProperties("ims")
+public record GatewayProperties(
+        @DefaultValue("false") boolean devMode,
+        @DefaultValue Gateway gateway,
+        @DefaultValue Jwt jwt,
+        @DefaultValue Ws ws,
+        @DefaultValue Outbound outbound,
+        @DefaultValue Receipts receipts,
+        @DefaultValue Kafka kafka,
+        @DefaultValue Admin admin,
+        @DefaultValue Demo demo) {
+
+    /** @param id blank = derived from host and port; @param lease presence lease, renewed every lease/3 */
+    public record Gateway(String id, @DefaultValue("15s") Duration lease) {
+    }
+
+    public record Jwt(String secret, String jwksUri, String issuer, String audience) {
+    }
+
+    public record Ws(
+            String allowedOrigins,
+            @DefaultValue("65536") int maxFrameBytes,
+            @DefaultValue("20") int rateLimit,
+            @DefaultValue("3") int floodFactor,
+            @DefaultValue("5s") Duration floodWindow,
+            @DefaultValue("20") int maxConnectionsPerUser,
+            @DefaultValue("30s") Duration heartbeatInterval,
+            @DefaultValue("10s") Duration heartbeatTimeout,
+            @DefaultValue("1s") Duration sweepPeriod,
+            @DefaultValue("5s") Duration syncTimeout,
+            @DefaultValue("1000") int maxHeldDeliveries) {
+
+        /** Origin patterns; blank means {@code *} in dev mode and none outside it (only Origin-less handshakes pass). */
+        public List<String> originPatterns(boolean devMode) {
+            if (allowedOrigins == null || allowedOrigins.isBlank()) {
+                return devMode ? List.of("*") : List.of();
+            }
+            return Arrays.stream(allowedOrigins.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        }
+    }
+
+    public record Outbound(
+            @DefaultValue("1000") int maxFrames,
+            @DefaultValue("1048576") long maxBytes,
+            @DefaultValue("8") int writerThreads,
+            @DefaultValue("5s") Duration sendTimeout) {
+    }
+
+    public record Receipts(@DefaultValue("50ms") Duration flushInterval, @DefaultValue("500") int maxBatch) {
+    }
+
+    public record Kafka(@DefaultValue("1") short replication) {
+    }
+
+    public record Admin(String allowedCidrs, String trustedProxies) {
+    }
+
+    public record Demo(@DefaultValue("http://localhost:8081") String notificationUrl) {
+    }
+
+    public JwtSettings jwtSettings() {
+        return new JwtSettings(jwt.secret(), jwt.jwksUri(), jwt.issuer(), jwt.audience(), devMode);
+    }
+}

@@ -1,0 +1,81 @@
+package com.ims.gateway.config;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
+
+import com.ims.gateway.delivery.DeliveryListener;
+import com.ims.gateway.delivery.DeliveryRouter;
+import com.ims.protocol.Topics;
+import com.ims.support.kafka.JsonSerde;
+import com.ims.support.kafka.PlatformTopics;
+
+/** The gateway's Kafka parts: its own topic and consumer, and one idempotent producer for presence and receipts. */
+@Configuration(proxyBeanMethods = false)
+public class KafkaConfig {
+
+    @Bean
+    KafkaAdmin.NewTopics gatewayTopics(GatewayProperties properties, GatewayIdentity identity) {
+        short replication = properties.kafka().replication();
+        var topics = new java.util.ArrayList<>(PlatformTopics.shared(replication));
+        topics.add(PlatformTopics.gateway(identity.id(), replication));
+        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+    }
+
+    @Bean
+    KafkaTemplate<String, Object> gatewayProducer(@Value("${spring.kafka.bootstrap-servers}") String bootstrap,
+                                                  GatewayIdentity identity) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "ims-gateway-" + identity.id());
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        DefaultKafkaProducerFactory<String, Object> factory =
+                new DefaultKafkaProducerFactory<>(props, new StringSerializer(), JsonSerde.serializer());
+        return new KafkaTemplate<>(factory);
+    }
+
+    @Bean
+    DeliveryListener deliveryListener(DeliveryRouter router) {
+        return new DeliveryListener(router);
+    }
+
+    /**
+     * Consumes {@code ims.gateway.<id>} in group {@code ims-gateway-<id>}, from the end (see DeliveryListener). The
+     * listener only queues frames, so one consumer thread is enough for the whole gateway.
+     */
+    @Bean
+    KafkaMessageListenerContainer<String, byte[]> deliveryContainer(
+            @Value("${spring.kafka.bootstrap-servers}") String bootstrap, GatewayIdentity identity,
+            DeliveryListener listener) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "ims-gateway-" + identity.id());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        DefaultKafkaConsumerFactory<String, byte[]> factory =
+                new DefaultKafkaConsumerFactory<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        ContainerProperties container = new ContainerProperties(Topics.gateway(identity.id()));
+        container.setMessageListener(listener);
+        container.setConsumerRebalanceListener(listener);
+        container.setClientId("ims-gateway-" + identity.id());
+        return new KafkaMessageListenerContainer<>(factory, container);
+    }
+}

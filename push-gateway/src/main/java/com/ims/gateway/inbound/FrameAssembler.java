@@ -1,0 +1,83 @@
+package com.ims.gateway.inbound;
+
+/**
+ * Joins the parts of one client text message and enforces {@code IMS_MAX_FRAME_BYTES} on the whole.
+ *
+ * @implNote The gateway asks the container for partial messages so that its per-connection receive buffer can stay small
+ *     (a few KB instead of one as large as the biggest frame, for every idle connection). The parts of a message that
+ *     does not fit one buffer are joined here; only such a message allocates a builder, and only until it ends.
+ *     Not thread-safe: a socket's frames arrive one at a time.
+ */
+public final class FrameAssembler {
+
+    /** What one part completed. */
+    public sealed interface Result {
+        /** More parts to come. */
+        record Incomplete() implements Result {
+        }
+
+        record Complete(String text) implements Result {
+        }
+
+        /** The message passed the limit: the connection must be closed with 1009. */
+        record TooBig(long bytes) implements Result {
+        }
+    }
+
+    private static final Result.Incomplete INCOMPLETE = new Result.Incomplete();
+
+    private final int maxBytes;
+    private StringBuilder parts;
+    private long bytes;
+
+    public FrameAssembler(int maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    public Result accept(String part, boolean last) {
+        bytes += utf8Length(part);
+        if (bytes > maxBytes) {
+            long seen = bytes;
+            reset();
+            return new Result.TooBig(seen);
+        }
+        if (last && parts == null) {
+            bytes = 0;
+            return new Result.Complete(part);
+        }
+        if (parts == null) {
+            parts = new StringBuilder(Math.max(part.length() * 2, 256));
+        }
+        parts.append(part);
+        if (!last) {
+            return INCOMPLETE;
+        }
+        String text = parts.toString();
+        reset();
+        return new Result.Complete(text);
+    }
+
+    private void reset() {
+        parts = null;
+        bytes = 0;
+    }
+
+    /** UTF-8 length without encoding (no allocation per frame). */
+    static long utf8Length(CharSequence s) {
+        long n = 0;
+        for (int i = 0, len = s.length(); i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,46 @@
+package com.ims.gateway.presence;
+
+import java.util.List;
+
+import com.ims.gateway.outbox.KafkaOutbox;
+import com.ims.protocol.Topics;
+import com.ims.protocol.internal.PresenceEvent;
+
+/** Publishes this gateway's presence events on {@code ims.presence.events}, keyed by gateway id (one order per gateway). */
+public final class PresencePublisher {
+
+    private final KafkaOutbox outbox;
+    private final String gatewayId;
+    private final long leaseMillis;
+
+    public PresencePublisher(KafkaOutbox outbox, String gatewayId, long leaseMillis) {
+        this.outbox = outbox;
+        this.gatewayId = gatewayId;
+        this.leaseMillis = leaseMillis;
+    }
+
+    public void connected(String tenant, String userId, String clientId, List<String> roles) {
+        publish(PresenceEvent.connected(gatewayId, tenant, userId, clientId, roles, System.currentTimeMillis()));
+    }
+
+    public void disconnected(String tenant, String userId, String clientId) {
+        publish(PresenceEvent.disconnected(gatewayId, tenant, userId, clientId, System.currentTimeMillis()));
+    }
+
+    public void started() {
+        publish(PresenceEvent.started(gatewayId, System.currentTimeMillis(), leaseMillis));
+    }
+
+    /** Lease renewal; sent every lease/3 so that two lost heartbeats still keep the lease. */
+    public void heartbeat() {
+        publish(PresenceEvent.heartbeat(gatewayId, System.currentTimeMillis(), leaseMillis));
+    }
+
+    public void stopped() {
+        publish(PresenceEvent.stopped(gatewayId, System.currentTimeMillis()));
+    }
+
+    private void publish(PresenceEvent event) {
+        outbox.send(Topics.PRESENCE_EVENTS, gatewayId, event);
+    }
+}

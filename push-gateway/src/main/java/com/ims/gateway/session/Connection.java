@@ -1,0 +1,274 @@
+package com.ims.gateway.session;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
+
+import com.ims.gateway.inbound.FrameAssembler;
+import com.ims.gateway.inbound.InboundLimiter;
+import com.ims.protocol.CloseCodes;
+import com.ims.protocol.UserKey;
+import com.ims.support.auth.Principal;
+
+/**
+ * One authenticated WebSocket connection: who it belongs to, its bounded outbound queue, its heartbeat and replay state.
+ * Every write goes through the queue and is drained by the shared writer pool, one drain at a time per connection, so
+ * the caller (the Kafka listener, the sweeper, the socket's own thread) never blocks on the socket.
+ */
+public final class Connection {
+
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+    private final String clientId;
+    private final UserKey user;
+    /** Roles and token expiry: the sweeper closes with 4003 when the token's exp passes. */
+    private final Principal principal;
+    private final WebSocketSession session;
+    private final long connectedAt;
+    private final OutboundQueue queue;
+    /** Writer and closer pools shared by all connections; nothing here owns a thread or a timer. */
+    private final Executor writers;
+    private final Executor closers;
+    private final ConnectionHooks hooks;
+    private final InboundLimiter inbound;
+    /** Joins partial inbound messages (the container's receive buffer is small on purpose). */
+    private final FrameAssembler assembler;
+    /** True while a drain task is queued or running: at most one writer per socket, as the WebSocket API requires. */
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** Next time the sweeper sends a ping; each connection keeps its own phase, so pings spread over the interval. */
+    private volatile long nextPingAt;
+    /** When the oldest unanswered ping was sent; 0 when none is outstanding. */
+    private volatile long awaitingPongSince;
+    /** Non-null while SYNCING; guarded by {@code this}. Dropped afterwards so a live connection carries no replay state. */
+    private SyncBuffer sync;
+    /** Sweeps left that try to let the container drop its handshake copy; touched by the sweeper thread only. */
+    private byte handshakeReleaseTries = HANDSHAKE_RELEASE_TRIES;
+    private static final byte HANDSHAKE_RELEASE_TRIES = 3;
+
+    public Connection(String clientId, Principal principal, WebSocketSession session, long now, long pingInterval,
+                      long syncTimeout, int maxHeld, OutboundQueue queue, Executor writers, Executor closers,
+                      ConnectionHooks hooks, InboundLimiter inbound, FrameAssembler assembler) {
+        this.clientId = clientId;
+        this.principal = principal;
+        this.user = new UserKey(principal.tenant(), principal.subject());
+        this.session = session;
+        this.connectedAt = now;
+        this.queue = queue;
+        this.writers = writers;
+        this.closers = closers;
+        this.hooks = hooks;
+        this.inbound = inbound;
+        this.assembler = assembler;
+        this.nextPingAt = now + pingInterval;
+        this.sync = new SyncBuffer(maxHeld, now + syncTimeout);
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public UserKey user() {
+        return user;
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    public long connectedAt() {
+        return connectedAt;
+    }
+
+    public InboundLimiter inbound() {
+        return inbound;
+    }
+
+    public FrameAssembler assembler() {
+        return assembler;
+    }
+
+    public WebSocketSession session() {
+        return session;
+    }
+
+    public int queuedFrames() {
+        return queue.size();
+    }
+
+    public synchronized ConnectionState state() {
+        return closed.get() ? ConnectionState.CLOSED : sync != null ? ConnectionState.SYNCING : ConnectionState.LIVE;
+    }
+
+    // ---- outbound ----------------------------------------------------------------------------------------------
+
+    /** Queues a frame for writing; a full queue closes the connection with 4010. False when the frame was not queued. */
+    public boolean send(OutboundFrame frame) {
+        if (closed.get()) {
+            return false;
+        }
+        if (!queue.offer(frame)) {
+            log.warn("outbound queue full, closing clientId={} userId={} tenant={} frames={} bytes={}",
+                    clientId, user.userId(), user.tenant(), queue.size(), queue.bytes());
+            close(CloseCodes.TOO_SLOW);
+            return false;
+        }
+        if (draining.compareAndSet(false, true)) {
+            writers.execute(this::drain);
+        }
+        return true;
+    }
+
+    /** A live delivery: held while the connection is syncing, written otherwise. */
+    public void deliverLive(OutboundFrame frame) {
+        synchronized (this) {
+            if (sync != null) {
+                if (!sync.hold(frame)) {
+                    log.warn("too many deliveries held during sync, closing clientId={} userId={} held={}",
+                            clientId, user.userId(), sync.heldCount());
+                    close(CloseCodes.TOO_SLOW);
+                }
+                return;
+            }
+        }
+        send(frame);
+    }
+
+    /** A replayed delivery addressed to this connection: written at once, and remembered so the held copy is skipped. */
+    public void deliverReplay(OutboundFrame frame) {
+        synchronized (this) {
+            if (sync != null) {
+                sync.replayed(frame);
+            }
+            // Sent inside the lock so a concurrent finishSync cannot overtake it with newer held frames.
+            send(frame);
+        }
+    }
+
+    /** Ends SYNCING (REPLAY_DONE or the sync timeout): flushes held frames in order, minus those replayed. */
+    public synchronized boolean finishSync() {
+        if (sync == null) {
+            return false;
+        }
+        List<OutboundFrame> release = sync.release();
+        sync = null;
+        for (OutboundFrame frame : release) {
+            send(frame);
+        }
+        return true;
+    }
+
+    public synchronized boolean syncExpired(long now) {
+        return sync != null && now >= sync.deadline;
+    }
+
+    private void drain() {
+        while (true) {
+            OutboundFrame frame;
+            while ((frame = queue.poll()) != null) {
+                if (closed.get()) {
+                    queue.clear();
+                    break;
+                }
+                try {
+                    session.sendMessage(frame.message());
+                    hooks.written(this, frame);
+                } catch (IOException | RuntimeException e) {
+                    log.debug("write failed clientId={} userId={} error={}", clientId, user.userId(), e.toString());
+                    queue.clear();
+                    closeQuietly(CloseStatus.SESSION_NOT_RELIABLE);
+                    break;
+                }
+            }
+            draining.set(false);
+            // A frame added after the last poll but before the flag cleared would otherwise wait for the next send.
+            if (queue.isEmpty() || closed.get() || !draining.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+
+    // ---- heartbeat ---------------------------------------------------------------------------------------------
+
+    public long nextPingAt() {
+        return nextPingAt;
+    }
+
+    public long awaitingPongSince() {
+        return awaitingPongSince;
+    }
+
+    public void pingSent(long now, long interval) {
+        if (awaitingPongSince == 0) {
+            awaitingPongSince = now;
+        }
+        nextPingAt = now + interval;
+    }
+
+    public void pongReceived() {
+        awaitingPongSince = 0;
+    }
+
+    /**
+     * Lets the container forget the handshake request it keeps per socket ({@link HandshakeRelease}); called by the
+     * sweeper, tried on a few sweeps because the container's path to it exists only while no read is being dispatched.
+     */
+    public void releaseHandshake() {
+        if (handshakeReleaseTries <= 0) {
+            return;
+        }
+        if (!HandshakeRelease.supported() || !(session instanceof NativeWebSocketSession nativeSession)) {
+            handshakeReleaseTries = 0;
+            return;
+        }
+        boolean released = HandshakeRelease.release(nativeSession.getNativeSession());
+        if (released || --handshakeReleaseTries == 0) {
+            handshakeReleaseTries = 0;
+            HandshakeRelease.report(released);
+        }
+    }
+
+    // ---- closing -----------------------------------------------------------------------------------------------
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Closes with a contract close code, off the caller's thread; only the first close of a connection counts. */
+    public void close(CloseCodes code) {
+        if (closed.compareAndSet(false, true)) {
+            hooks.closing(this, code);
+            queue.clear();
+            CloseStatus status = new CloseStatus(code.code(), code.reason());
+            closers.execute(() -> closeQuietly(status));
+        }
+    }
+
+    /** The socket closed (by either side): no more writes. */
+    public void markClosed() {
+        closed.set(true);
+        queue.clear();
+    }
+
+    private void closeQuietly(CloseStatus status) {
+        closed.set(true);
+        try {
+            session.close(status);
+        } catch (IOException | RuntimeException e) {
+            log.debug("close failed clientId={} error={}", clientId, e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[clientId=" + clientId + ", user=" + user + "]";
+    }
+}

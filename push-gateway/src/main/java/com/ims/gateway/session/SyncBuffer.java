@@ -1,0 +1,69 @@
+package com.ims.gateway.session;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The replay state of a new connection: live deliveries held until the replay is done, and the message ids the replay
+ * already sent, so that held deliveries are flushed in order, after the missed ones, each once.
+ * Not thread-safe: {@link Connection} guards it.
+ *
+ * @implNote Every new connection has one for its first seconds, and most never hold or replay anything, so the two
+ *     collections are made on first use.
+ */
+final class SyncBuffer {
+
+    private List<OutboundFrame> held;
+    private Set<String> replayedIds;
+    private final int maxHeld;
+    final long deadline;
+
+    SyncBuffer(int maxHeld, long deadline) {
+        this.maxHeld = maxHeld;
+        this.deadline = deadline;
+    }
+
+    /** False when the hold is full: the connection is then treated as too slow. */
+    boolean hold(OutboundFrame frame) {
+        if (held == null) {
+            held = new ArrayList<>();
+        }
+        if (held.size() >= maxHeld) {
+            return false;
+        }
+        held.add(frame);
+        return true;
+    }
+
+    void replayed(OutboundFrame frame) {
+        if (frame.messageId() != null) {
+            if (replayedIds == null) {
+                replayedIds = new HashSet<>();
+            }
+            replayedIds.add(frame.messageId());
+        }
+    }
+
+    /** Held frames in arrival order, without those the replay already sent. */
+    List<OutboundFrame> release() {
+        if (held == null) {
+            replayedIds = null;
+            return List.of();
+        }
+        List<OutboundFrame> out = new ArrayList<>(held.size());
+        for (OutboundFrame frame : held) {
+            if (frame.messageId() == null || replayedIds == null || !replayedIds.contains(frame.messageId())) {
+                out.add(frame);
+            }
+        }
+        held = null;
+        replayedIds = null;
+        return out;
+    }
+
+    int heldCount() {
+        return held == null ? 0 : held.size();
+    }
+}

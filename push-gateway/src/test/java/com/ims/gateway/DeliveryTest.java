@@ -1,0 +1,209 @@
+package com.ims.gateway;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import com.ims.gateway.support.GatewayTestBase;
+import com.ims.gateway.support.WsTestClient;
+import com.ims.protocol.Topics;
+import com.ims.protocol.internal.GatewayDelivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DeliveryTest extends GatewayTestBase {
+
+    private static boolean hasText(WsTestClient client, String text) {
+        return client.frames.stream().anyMatch(f -> text.equals(f.path("payload").path("text").asString()));
+    }
+
+    @Test
+    void pushReachesEveryConnectionOfTheUserAndNobodyElse() {
+        String tenant = unique("t");
+        String otherTenant = unique("t");
+        try (WsTestClient tab1 = WsTestClient.connect(port, token("u1", tenant));
+             WsTestClient tab2 = WsTestClient.connect(port, token("u1", tenant));
+             WsTestClient otherUser = WsTestClient.connect(port, token("u12", tenant));
+             WsTestClient sameIdOtherTenant = WsTestClient.connect(port, token("u1", otherTenant))) {
+            List.of(tab1, tab2, otherUser, sameIdOtherTenant).forEach(c -> c.awaitType("connected"));
+
+            push(toUsers(tenant, List.of("u1"), "m-1", frame("order_update", "m-1", "for-u1")));
+            tab1.awaitFrame(f -> "for-u1".equals(f.path("payload").path("text").asString()));
+            tab2.awaitFrame(f -> "for-u1".equals(f.path("payload").path("text").asString()));
+
+            // A later record to the others: once it arrived, the earlier one was routed (one partition, in order).
+            push(toUsers(tenant, List.of("u12"), null, frame("notification", null, "marker")));
+            push(toUsers(otherTenant, List.of("u1"), null, frame("notification", null, "marker")));
+            otherUser.awaitFrame(f -> "marker".equals(f.path("payload").path("text").asString()));
+            sameIdOtherTenant.awaitFrame(f -> "marker".equals(f.path("payload").path("text").asString()));
+            assertThat(hasText(otherUser, "for-u1")).isFalse();
+            assertThat(hasText(sameIdOtherTenant, "for-u1")).isFalse();
+            assertThat(tab1.ofType("order_update")).hasSize(1);
+            JsonNode delivered = tab1.ofType("order_update").getFirst();
+            assertThat(delivered.path("id").asString()).isEqualTo("m-1");
+        }
+    }
+
+    @Test
+    void deliveryLargerThanTheContainerBuffersArrivesWholeWithItsMultiByteText() {
+        // The container's per-connection buffers are small (ContainerConfig): a large frame leaves in several fragments.
+        String tenant = unique("t");
+        String text = "a€😀é".repeat(6_000);
+        try (WsTestClient client = WsTestClient.connect(port, token("big", tenant))) {
+            client.awaitType("connected");
+            push(toUsers(tenant, List.of("big"), "m-big", frame("notification", "m-big", text)));
+            JsonNode delivered = client.awaitFrame(f -> "m-big".equals(f.path("id").asString()));
+            assertThat(delivered.path("payload").path("text").asString()).isEqualTo(text);
+        }
+    }
+
+    @Test
+    void allOfTenantReachesEveryConnectionOfThatTenantOnly() {
+        String tenant = unique("t");
+        String otherTenant = unique("t");
+        try (WsTestClient a = WsTestClient.connect(port, token("a", tenant));
+             WsTestClient b = WsTestClient.connect(port, token("b", tenant));
+             WsTestClient outsider = WsTestClient.connect(port, token("a", otherTenant))) {
+            List.of(a, b, outsider).forEach(c -> c.awaitType("connected"));
+            push(new GatewayDelivery(GatewayDelivery.Kind.PUSH, tenant, List.of(), true, null, null, false, 0,
+                    frame("notification", null, "broadcast")));
+            a.awaitFrame(f -> "broadcast".equals(f.path("payload").path("text").asString()));
+            b.awaitFrame(f -> "broadcast".equals(f.path("payload").path("text").asString()));
+            push(toUsers(otherTenant, List.of("a"), null, frame("notification", null, "marker")));
+            outsider.awaitFrame(f -> "marker".equals(f.path("payload").path("text").asString()));
+            assertThat(hasText(outsider, "broadcast")).isFalse();
+        }
+    }
+
+    @Test
+    void expiredDeliveryIsDropped() {
+        String tenant = unique("t");
+        try (WsTestClient client = WsTestClient.connect(port, token("u", tenant))) {
+            client.awaitType("connected");
+            push(new GatewayDelivery(GatewayDelivery.Kind.PUSH, tenant, List.of("u"), false, null, "old", false,
+                    System.currentTimeMillis() - 1000, frame("notification", "old", "stale")));
+            push(toUsers(tenant, List.of("u"), null, frame("notification", null, "marker")));
+            client.awaitFrame(f -> "marker".equals(f.path("payload").path("text").asString()));
+            assertThat(hasText(client, "stale")).isFalse();
+        }
+    }
+
+    @Test
+    void syncingConnectionGetsReplayFirstThenHeldLiveDeliveriesOnceInOrder() {
+        String tenant = unique("t");
+        try (WsTestClient client = WsTestClient.connect(port, token("s", tenant));
+             WsTestClient sibling = WsTestClient.connect(port, token("s", tenant))) {
+            String clientId = client.clientId();
+            sibling.awaitType("connected");
+            // Live deliveries arrive while the connection is syncing: held.
+            push(toUsers(tenant, List.of("s"), "live-1", frame("notification", "live-1", "live-1")));
+            push(toUsers(tenant, List.of("s"), "live-2", frame("notification", "live-2", "live-2")));
+            // The replay, addressed to this connection: an old message, then live-1 again (it was already stored).
+            push(new GatewayDelivery(GatewayDelivery.Kind.PUSH, tenant, List.of("s"), false, clientId, "old-1", true, 0,
+                    frame("notification", "old-1", "old-1")));
+            push(new GatewayDelivery(GatewayDelivery.Kind.PUSH, tenant, List.of("s"), false, clientId, "live-1", true, 0,
+                    frame("notification", "live-1", "live-1")));
+            push(GatewayDelivery.replayDone(tenant, "s", clientId));
+
+            client.awaitFrame(f -> "live-2".equals(f.path("id").asString()));
+            List<String> ids = client.ofType("notification").stream().map(f -> f.path("id").asString()).toList();
+            assertThat(ids).containsExactly("old-1", "live-1", "live-2");
+            // The replay was for this connection only; the sibling gets the live ones (after its own sync timeout).
+            sibling.awaitFrame(f -> "live-2".equals(f.path("id").asString()));
+            assertThat(sibling.ofType("notification").stream().map(f -> f.path("id").asString()).toList())
+                    .containsExactly("live-1", "live-2");
+        }
+    }
+
+    @Test
+    void persistentDeliveryAndClientAckProduceReceiptsForTheAuthenticatedUser() {
+        String tenant = unique("t");
+        try (WsTestClient client = WsTestClient.connect(port, token("r", tenant))) {
+            String clientId = client.clientId();
+            push(GatewayDelivery.replayDone(tenant, "r", clientId));
+            push(new GatewayDelivery(GatewayDelivery.Kind.PUSH, tenant, List.of("r"), false, null, "p-1", true, 0,
+                    frame("notification", "p-1", "persistent")));
+            client.awaitFrame(f -> "p-1".equals(f.path("id").asString()));
+            // The frame claims another user; the receipt must name the connection's user.
+            client.send("{\"type\":\"ack\",\"id\":\"p-1\",\"payload\":{\"userId\":\"someone-else\"}}");
+            client.send("{\"type\":\"ack\",\"payload\":{\"ids\":[\"p-2\",\"p-3\"]}}");
+
+            List<JsonNode> batches = kafka().readUntil(Topics.RECEIPTS, values -> {
+                boolean delivered = values.stream().anyMatch(v -> "DELIVERED".equals(v.path("kind").asString())
+                        && v.path("receipts").toString().contains("\"p-1\""));
+                boolean acked = values.stream().anyMatch(v -> "ACKED".equals(v.path("kind").asString())
+                        && v.path("receipts").toString().contains("\"p-3\""));
+                return delivered && acked;
+            });
+            List<JsonNode> mine = batches.stream()
+                    .flatMap(b -> b.path("receipts").valueStream().map(r -> List.of(b, r)))
+                    .filter(pair -> tenant.equals(pair.get(1).path("tenant").asString()))
+                    .map(pair -> (JsonNode) pair.get(0))
+                    .distinct()
+                    .toList();
+            assertThat(mine).allSatisfy(b -> assertThat(b.path("gatewayId").asString()).isEqualTo(GATEWAY_ID));
+            List<String> ackedIds = batches.stream().filter(b -> "ACKED".equals(b.path("kind").asString()))
+                    .flatMap(b -> b.path("receipts").valueStream())
+                    .filter(r -> tenant.equals(r.path("tenant").asString()))
+                    .peek(r -> assertThat(r.path("userId").asString()).isEqualTo("r"))
+                    .map(r -> r.path("messageId").asString())
+                    .toList();
+            assertThat(ackedIds).contains("p-1", "p-2", "p-3");
+        }
+    }
+
+    @Test
+    void nonPersistentDeliveryProducesNoDeliveredReceipt() {
+        String tenant = unique("t");
+        try (WsTestClient client = WsTestClient.connect(port, token("n", tenant))) {
+            push(GatewayDelivery.replayDone(tenant, "n", client.clientId()));
+            push(toUsers(tenant, List.of("n"), "np-1", frame("notification", "np-1", "volatile")));
+            push(new GatewayDelivery(GatewayDelivery.Kind.PUSH, tenant, List.of("n"), false, null, "np-2", true, 0,
+                    frame("notification", "np-2", "durable")));
+            client.awaitFrame(f -> "np-2".equals(f.path("id").asString()));
+            List<JsonNode> batches = kafka().readUntil(Topics.RECEIPTS,
+                    values -> values.toString().contains("\"np-2\""));
+            assertThat(batches.toString()).doesNotContain("\"np-1\"");
+        }
+    }
+
+    @Test
+    void presenceEventsAnnounceConnectWithRolesAndDisconnect() {
+        String tenant = unique("t");
+        String clientId;
+        try (WsTestClient client = WsTestClient.connect(port, token("p", tenant, List.of("ops", "sales")))) {
+            clientId = client.clientId();
+        }
+        List<JsonNode> events = kafka().readUntil(Topics.PRESENCE_EVENTS, values -> values.stream().anyMatch(v ->
+                "DISCONNECTED".equals(v.path("kind").asString()) && clientId.equals(v.path("clientId").asString())));
+        JsonNode connected = events.stream().filter(v -> "CONNECTED".equals(v.path("kind").asString())
+                && clientId.equals(v.path("clientId").asString())).findFirst().orElseThrow();
+        assertThat(connected.path("gatewayId").asString()).isEqualTo(GATEWAY_ID);
+        assertThat(connected.path("tenant").asString()).isEqualTo(tenant);
+        assertThat(connected.path("userId").asString()).isEqualTo("p");
+        assertThat(connected.path("roles").valueStream().map(JsonNode::asString).toList()).containsExactly("ops", "sales");
+        assertThat(events).anyMatch(v -> "STARTED".equals(v.path("kind").asString())
+                && GATEWAY_ID.equals(v.path("gatewayId").asString()));
+        assertThat(kafka().readUntil(Topics.PRESENCE_EVENTS, values -> values.stream().anyMatch(v ->
+                "HEARTBEAT".equals(v.path("kind").asString()) && GATEWAY_ID.equals(v.path("gatewayId").asString()))))
+                .isNotEmpty();
+    }
+
+    @Test
+    void openingMoreThanTheCapClosesTheOldestWith4009() {
+        String tenant = unique("t");
+        try (WsTestClient first = WsTestClient.connect(port, token("c", tenant));
+             WsTestClient second = WsTestClient.connect(port, token("c", tenant));
+             WsTestClient third = WsTestClient.connect(port, token("c", tenant))) {
+            List.of(first, second, third).forEach(c -> c.awaitType("connected"));
+            try (WsTestClient fourth = WsTestClient.connect(port, token("c", tenant))) {
+                fourth.awaitType("connected");
+                assertThat(first.awaitClose()).isEqualTo(4009);
+                assertThat(second.isOpen()).isTrue();
+                assertThat(third.isOpen()).isTrue();
+                assertThat(fourth.isOpen()).isTrue();
+            }
+        }
+    }
+}
