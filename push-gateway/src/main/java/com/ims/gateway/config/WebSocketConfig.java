@@ -23,7 +23,8 @@ import com.ims.gateway.session.GatewayWebSocketHandler;
  * {@code /ws}: the raw WebSocket handler (no STOMP), the Origin check (403 before the upgrade for a browser from another
  * Origin; a handshake without Origin passes) and token authentication. Not governed by the CIDR allowlists.
  *
- * @implNote The Jakarta WebSocket upgrade ({@link StandardWebSocketUpgradeStrategy}) on every container, also on Jetty
+ * @implNote The Jakarta WebSocket upgrade ({@link StandardWebSocketUpgradeStrategy}, as {@link LeanUpgradeStrategy}: the
+ *     same steps without the per-session copies of the handshake) on every container, also on Jetty
  *     (whose default in Spring is its native API): one set of container settings ({@link ContainerConfig}: small buffers,
  *     no container idle timeout) then applies to Tomcat and Jetty alike, and the two measure like for like.
  */

@@ -2,6 +2,7 @@ package com.ims.gateway.session;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,7 @@ final class HandshakeRelease {
 
     /** Null when this is not the Tomcat layout it was written for. */
     private static final Path PATH = resolve();
-    private static final java.util.concurrent.atomic.AtomicBoolean REPORTED = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean REPORTED = new AtomicBoolean();
 
     private HandshakeRelease() {
     }
@@ -64,16 +65,19 @@ final class HandshakeRelease {
         }
     }
 
-    /** Whether Tomcat still holds the handshake request of {@code nativeSession} (for tests); false off Tomcat. */
-    static boolean held(Object nativeSession) {
+    /**
+     * Whether Tomcat still holds the handshake request of {@code nativeSession}, for tests: null when that cannot be
+     * told now (not Tomcat, or a read is being dispatched and the path to the upgrade handler is away).
+     */
+    static Boolean held(Object nativeSession) {
         if (PATH == null || nativeSession == null || !nativeSession.getClass().getName().equals(WS_SESSION)) {
-            return false;
+            return null;
         }
         try {
             Object handler = handler(nativeSession);
-            return handler != null && PATH.handshakeRequest.get(handler) != null;
+            return handler == null ? null : PATH.handshakeRequest.get(handler) != null;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return false;
+            return null;
         }
     }
 

@@ -1,11 +1,19 @@
 package com.ims.support.auth;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.crypto.spec.SecretKeySpec;
@@ -30,13 +38,24 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
  * token signed with an RSA public key as its secret, or an algorithm we did not configure are all refused.
  *
  * @implNote Dispatching on the header's {@code alg} is safe here because each branch's decoder accepts exactly its own
- *     algorithms; the header only chooses which verifier refuses a forgery. Nimbus' JWK source caches the set and refetches
- *     it, once at a time, when a token names an unknown {@code kid}.
+ *     algorithms; the header only chooses which verifier refuses a forgery. The JWK Set is read through Nimbus' own source
+ *     chain ({@link #jwkSource}) rather than Spring's {@code withJwkSetUri}, because Spring 7 builds that chain with rate
+ *     limiting switched off: every token naming an unknown {@code kid} would then cost one fetch from the identity
+ *     provider. Ours caches the set, refetches on an unknown {@code kid} with one fetch in flight at a time (the other
+ *     callers wait and reuse its result), and allows at most two fetches per {@link #JWKS_MIN_REFETCH_INTERVAL}.
  */
 public final class ImsJwtDecoders {
 
     private static final Logger log = LoggerFactory.getLogger(ImsJwtDecoders.class);
     static final int MIN_SECRET_BYTES = 32;
+    /** How long a fetched JWK Set is trusted before it is fetched again. */
+    static final Duration JWKS_CACHE_TTL = Duration.ofMinutes(5);
+    /** How long callers wait for the one fetch in flight before giving up (the token is then refused, 401). */
+    static final Duration JWKS_REFRESH_WAIT = Duration.ofSeconds(15);
+    /** Nimbus allows two fetches per interval: one for a rotation, one spare; more unknown {@code kid}s are refused. */
+    static final Duration JWKS_MIN_REFETCH_INTERVAL = Duration.ofSeconds(30);
+    static final int JWKS_HTTP_TIMEOUT_MS = 2_000;
+    static final int JWKS_MAX_BYTES = 64 * 1024;
 
     private ImsJwtDecoders() {
     }
@@ -61,7 +80,7 @@ public final class ImsJwtDecoders {
 
         NimbusJwtDecoder keySet = null;
         if (settings.hasJwks()) {
-            keySet = NimbusJwtDecoder.withJwkSetUri(settings.jwksUri())
+            keySet = NimbusJwtDecoder.withJwkSource(jwkSource(settings.jwksUri()))
                     .jwsAlgorithms(algs -> {
                         algs.add(SignatureAlgorithm.RS256);
                         algs.add(SignatureAlgorithm.ES256);
@@ -70,6 +89,27 @@ public final class ImsJwtDecoders {
             keySet.setJwtValidator(validator);
         }
         return new PinnedAlgorithmDecoder(hmac, keySet);
+    }
+
+    /**
+     * The JWK Set behind RS256/ES256: cached {@link #JWKS_CACHE_TTL}; a token with an unknown {@code kid} triggers a refetch
+     * (that is how key rotation is picked up without a restart), single-flight under Nimbus' cache lock and rate limited
+     * so a flood of made-up {@code kid}s cannot turn into a flood of requests to the identity provider.
+     */
+    static JWKSource<SecurityContext> jwkSource(String jwksUri) {
+        URL url;
+        try {
+            url = URI.create(jwksUri).toURL();
+        } catch (IllegalArgumentException | MalformedURLException e) {
+            throw new IllegalStateException("IMS_JWT_JWKS_URI is not a valid URL: " + jwksUri, e);
+        }
+        return JWKSourceBuilder.<SecurityContext>create(url,
+                        new DefaultResourceRetriever(JWKS_HTTP_TIMEOUT_MS, JWKS_HTTP_TIMEOUT_MS, JWKS_MAX_BYTES))
+                .cache(JWKS_CACHE_TTL.toMillis(), JWKS_REFRESH_WAIT.toMillis())
+                // no background refresher thread: an expired set is refetched by the first caller, the others wait for it
+                .refreshAheadCache(false)
+                .rateLimited(JWKS_MIN_REFETCH_INTERVAL.toMillis())
+                .build();
     }
 
     static OAuth2TokenValidator<Jwt> validator(JwtSettings settings) {
