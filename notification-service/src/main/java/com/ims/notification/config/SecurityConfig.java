@@ -22,8 +22,8 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /**
  * Who may call what: actuator health and metrics open; the producer API needs {@code ims:publish} from a producer
- * address; role directory and status need {@code ims:admin} from an admin address. Address checks run before
- * authentication; every refusal is JSON.
+ * address; role directory and status need {@code ims:admin} from an admin address; the inbox needs any valid token.
+ * Address checks run before authentication; every refusal is JSON.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
@@ -51,6 +51,8 @@ public class SecurityConfig {
                         .requestMatchers(HttpMethod.OPTIONS, "/api/v1/notifications").permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/notifications").hasAuthority(PUBLISH)
                         .requestMatchers("/api/v1/notifications/**", "/api/v1/roles/**").hasAuthority(ADMIN)
+                        // The inbox is the end user's own: any valid token, no scope, no address allowlist.
+                        .requestMatchers("/api/v1/inbox", "/api/v1/inbox/**").authenticated()
                         .anyRequest().denyAll())
                 .oauth2ResourceServer(o -> o
                         .jwt(Customizer.withDefaults())

@@ -40,6 +40,19 @@ public class UserDirectory {
         return watermark instanceof Number n ? n.longValue() : NO_WATERMARK;
     }
 
+    /**
+     * The user's broadcast watermark, creating the user on first sight without touching {@code lastSeenAt}: the inbox
+     * reads it for users who may never have connected, and a connect is what "seen" means.
+     */
+    public long watermark(String tenant, String userId, Instant at) {
+        Document d = users.findOneAndUpdate(Filters.eq("_id", Keys.user(tenant, userId)),
+                Updates.combine(Updates.setOnInsert("tenant", tenant), Updates.setOnInsert("userId", userId),
+                        Updates.setOnInsert("firstSeenAt", Date.from(at))),
+                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+        Object watermark = d == null ? null : d.get("broadcastWatermark");
+        return watermark instanceof Number n ? n.longValue() : NO_WATERMARK;
+    }
+
     /** Raises the watermark to {@code seq}; never lowers it (two connects racing keep the higher one). */
     public void advanceWatermark(String tenant, String userId, long seq) {
         String id = Keys.user(tenant, userId);

@@ -19,7 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Arrays;
 import java.util.Date;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -248,6 +250,78 @@ public class DeliveryStore {
             updates.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", key), Filters.in("status", fromStatuses)), update));
         }
         return deliveries.bulkWrite(updates, new BulkWriteOptions().ordered(false)).getModifiedCount();
+    }
+
+    /**
+     * A user's deliveries for the inbox, newest (highest seq) first, only those below {@code beforeSeq} when it is given,
+     * in the {@code statuses} as the user sees them at {@code now} (see {@link UserDelivery#statusAt}).
+     *
+     * @implNote Served by {@code {tenant, userId, status, seq}}: every filter names the statuses, so real MongoDB reads
+     *     one index range per status and merges them by seq instead of sorting the user's whole history. The embedded
+     *     store scans {@code deliveries}.
+     */
+    public List<UserDelivery> userDeliveries(String tenant, String userId, Set<DeliveryStatus> statuses, Long beforeSeq,
+                                             int limit, Instant now) {
+        List<Bson> filters = new ArrayList<>(List.of(Filters.eq("tenant", tenant), Filters.eq("userId", userId),
+                statusAsSeenAt(statuses, now)));
+        if (beforeSeq != null) {
+            filters.add(Filters.lt("seq", beforeSeq));
+        }
+        List<UserDelivery> out = new ArrayList<>(Math.min(limit, 1_000));
+        deliveries.find(Filters.and(filters))
+                .sort(Sorts.descending("seq"))
+                .limit(limit)
+                .forEach(d -> out.add(UserDelivery.fromDocument(d)));
+        return out;
+    }
+
+    /** The user's PENDING and DELIVERED deliveries not past their expiry: the inbox's unread count. */
+    public long countUnread(String tenant, String userId, Instant now) {
+        return deliveries.countDocuments(Filters.and(Filters.eq("tenant", tenant), Filters.eq("userId", userId),
+                statusAsSeenAt(EnumSet.of(DeliveryStatus.PENDING, DeliveryStatus.DELIVERED), now)));
+    }
+
+    /**
+     * ACKED from PENDING or DELIVERED, as receipts do, for the caller's own deliveries of {@code messageIds}. Returns how
+     * many changed; an unknown id, another user's or another tenant's delivery, or one already acked or expired, none.
+     *
+     * @implNote The delivery key alone would do for ids the caller validated; matching {@code tenant} and {@code userId}
+     *     too makes "own deliveries only" hold whatever characters the token's tenant and subject contain.
+     */
+    public long markAckedBy(String tenant, String userId, Collection<String> messageIds, Instant at) {
+        if (messageIds.isEmpty()) {
+            return 0;
+        }
+        Bson update = Updates.combine(Updates.set("status", DeliveryStatus.ACKED.name()), Updates.set("ackedAt", Date.from(at)),
+                Updates.set("nextAttemptAt", null));
+        List<WriteModel<Document>> updates = new ArrayList<>(messageIds.size());
+        for (String id : messageIds) {
+            updates.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", Keys.delivery(Keys.message(tenant, id), userId)),
+                    Filters.eq("tenant", tenant), Filters.eq("userId", userId), Filters.in("status", OPEN)), update));
+        }
+        return deliveries.bulkWrite(updates, new BulkWriteOptions().ordered(false)).getModifiedCount();
+    }
+
+    /**
+     * Deliveries whose status as the user sees it at {@code now} is one of {@code wanted}: an open delivery past its
+     * expiry counts as EXPIRED, not as PENDING or DELIVERED, in the window before the sweeper marks it.
+     */
+    static Bson statusAsSeenAt(Set<DeliveryStatus> wanted, Instant now) {
+        if (wanted.containsAll(EnumSet.allOf(DeliveryStatus.class))) {
+            return Filters.in("status", Arrays.stream(DeliveryStatus.values()).map(Enum::name).toList());
+        }
+        Date at = Date.from(now);
+        Bson unexpired = Filters.or(Filters.eq("expiresAt", null), Filters.gt("expiresAt", at));
+        List<Bson> any = new ArrayList<>();
+        for (DeliveryStatus s : wanted) {
+            any.add(switch (s) {
+                case PENDING, DELIVERED -> Filters.and(Filters.eq("status", s.name()), unexpired);
+                case ACKED -> Filters.eq("status", s.name());
+                case EXPIRED -> Filters.or(Filters.eq("status", s.name()),
+                        Filters.and(Filters.in("status", OPEN), Filters.lte("expiresAt", at)));
+            });
+        }
+        return any.size() == 1 ? any.getFirst() : Filters.or(any);
     }
 
     public Optional<DeliveryStatus> status(String deliveryKey) {
