@@ -44,6 +44,8 @@ public final class IdleConnectionBench {
             ? List.of(System.getenv("BENCH_GATEWAY_JAVA_OPTS").trim().split("\\s+"))
             : List.of("-Xms256m", "-Xmx2g", "-XX:+UseG1GC");
     static final int OPEN_IN_FLIGHT = 200;
+    /** Whole delivery messages received by all bench clients (for BENCH_FANOUT). */
+    static final java.util.concurrent.atomic.AtomicLong DELIVERED = new java.util.concurrent.atomic.AtomicLong();
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
@@ -93,12 +95,20 @@ public final class IdleConnectionBench {
             int n = sockets.size();
             System.out.printf("[%s] %d connections rss=%.1f MB heapLive=%.1f MB%n", label, n,
                     after.rssKb / 1024.0, after.heapUsedKb / 1024.0);
+            System.out.printf("[%s] gateway reports %s%n", label, openConnections(port));
             System.out.printf("[%s] per connection: rss delta %.2f KB, live heap %.2f KB%n", label,
                     (after.rssKb - before.rssKb) / (double) n, (after.heapUsedKb - before.heapUsedKb) / (double) n);
             // Where it goes: live objects per class and (with -XX:NativeMemoryTracking=summary) native areas, per connection.
             System.out.println(histogramDiff(before.histogram, after.histogram, n, 25));
             if (before.nativeMemory != null) {
                 System.out.println(nativeDiff(before.nativeMemory, after.nativeMemory, n));
+            }
+            // BENCH_FANOUT=m: after the memory sample, m PUSH records to every connection (allOfTenant), twice (the first
+            // round warms the JIT), and the gateway's CPU time (utime + stime) of the second round per delivered message.
+            int fanout = Integer.parseInt(System.getenv().getOrDefault("BENCH_FANOUT", "0"));
+            if (fanout > 0) {
+                fanout(kafka, "bench-" + port, pid, n, fanout, label, "warm-up");
+                fanout(kafka, "bench-" + port, pid, n, fanout, label, "measured");
             }
             // BENCH_HOLD_SECONDS keeps the connections open for a look with jcmd (GC.class_histogram).
             long hold = Long.parseLong(System.getenv().getOrDefault("BENCH_HOLD_SECONDS", "0"));
@@ -114,6 +124,61 @@ public final class IdleConnectionBench {
             kafka.close();
         }
         System.exit(0);
+    }
+
+    /** Sends {@code m} fan-out records to all {@code n} connections and prints the gateway's CPU per delivery. */
+    static void fanout(EmbeddedKafka kafka, String gatewayId, long pid, int n, int m, String label, String round)
+            throws Exception {
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        props.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+        props.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+        // A notification frame of a typical size (~420 bytes of UTF-8).
+        String frame = "{\"type\":\"notification\",\"id\":\"01JBENCH0000000000000000\",\"payload\":{\"title\":\"Invoice 4711 approved\","
+                + "\"body\":\"" + "x".repeat(300) + "\",\"category\":\"billing\"}}";
+        String json = "{\"kind\":\"PUSH\",\"tenant\":\"bench\",\"userIds\":[],\"allOfTenant\":true,\"persistent\":false,"
+                + "\"expiresAt\":0,\"frame\":" + tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(frame)
+                + "}";
+        long target = DELIVERED.get() + (long) n * m;
+        long cpuBefore = cpuTicks(pid);
+        long start = System.nanoTime();
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props)) {
+            for (int i = 0; i < m; i++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("ims.gateway." + gatewayId, gatewayId,
+                        json));
+                producer.flush();
+                Thread.sleep(1000);
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (DELIVERED.get() < target && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        long cpu = cpuTicks(pid) - cpuBefore;
+        long got = DELIVERED.get() - (target - (long) n * m);
+        double ticksPerSecond = 100.0;
+        System.out.printf("[%s] fan-out %s: %d of %d delivered in %.1f s, gateway CPU %.2f s = %.1f us per delivery%n",
+                label, round, got, (long) n * m, (System.nanoTime() - start) / 1e9, cpu / ticksPerSecond,
+                cpu / ticksPerSecond * 1e6 / Math.max(1, got));
+    }
+
+    /** utime + stime of a process in clock ticks (USER_HZ, 100 on Linux). */
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** The gateway's own count of open connections (a container timeout that closed sockets shows here). */
+    static String openConnections(int port) {
+        try {
+            String body = HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://localhost:" + port + "/actuator/prometheus")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            return body.lines().filter(l -> l.startsWith("ims_gateway_connections ")).findFirst().orElse("no gauge");
+        } catch (Exception e) {
+            return "unknown (" + e + ")";
+        }
     }
 
     /** RSS and live heap (the class histogram's total, after the full GC it forces) in KB; histogram and NMT text. */
@@ -170,6 +235,8 @@ public final class IdleConnectionBench {
                 connected.countDown();
             } else if (text.contains("\"ping\"")) {
                 ws.sendText("{\"type\":\"pong\",\"payload\":{}}", true);
+            } else if (seen && last) {
+                DELIVERED.incrementAndGet();
             }
             ws.request(1);
             return null;
