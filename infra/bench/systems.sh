@@ -94,15 +94,21 @@ stop_peer() {
 IMS_JAR() { echo "$ROOT/$1/target/$1.jar"; }
 DEV_PLATFORM_JAR="$ROOT/infra/dev-platform/target/dev-platform-exec.jar"
 
+# as ./ims: compact object headers are a product option from JDK 25 on
+compact_headers() { "$JAVA" -XX:+UseCompactObjectHeaders -version >/dev/null 2>&1 && echo "-XX:+UseCompactObjectHeaders" || true; }
+
 ims_env() {
   export IMS_DATA_DIR="$BENCH_DATA/ims-data" IMS_DEV_MODE=true
+  # the unicast step offers up to 1,500 requests/s from one producer token; the default per-producer limit (200/s)
+  # would measure the limiter (429s), not the delivery path
+  export IMS_PRODUCER_RATE_LIMIT="${IMS_PRODUCER_RATE_LIMIT:-5000}"
   export IMS_KAFKA_BOOTSTRAP="localhost:${IMS_KAFKA_PORT:-9092}" IMS_MONGO_URI="mongodb://localhost:${IMS_MONGO_PORT:-27017}/ims"
 }
 
 start_ims_service() { # name
   local opts
   case "$1" in
-    push-gateway) opts="${IMS_GATEWAY_JAVA_OPTS:--Xmx1g -XX:+UseSerialGC}" ;;
+    push-gateway) opts="${IMS_GATEWAY_JAVA_OPTS:--Xmx1g -XX:+UseSerialGC $(compact_headers)}" ;;
     *) opts="${IMS_SERVICE_JAVA_OPTS:--Xmx768m -XX:+UseSerialGC}" ;;
   esac
   # shellcheck disable=SC2086

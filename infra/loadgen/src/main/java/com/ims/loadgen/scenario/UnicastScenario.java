@@ -54,13 +54,17 @@ public final class UnicastScenario {
                     windows.add(latency.openWindow(Double.toString(rate), from, from + step.toMillis()));
                     long attemptedBefore = publisher.attempted.sum();
                     long shedBefore = publisher.shed.sum();
+                    long acceptedBefore = publisher.accepted.sum();
+                    long refusedBefore = publisher.rejected.sum() + publisher.failed.sum();
                     RateLoop.run(rate, step, seq -> {
                         int user = bench.randomUser();
                         publisher.send(bench.requestBody("user", bench.userId(user), "unicast", seq))
                                 .thenAccept(id -> id.ifPresent(x -> tracker.expect(x, 1)));
                     }, null);
-                    sent.add(new long[] {publisher.attempted.sum() - attemptedBefore, publisher.shed.sum() - shedBefore});
                     Common.sleep(pause);
+                    sent.add(new long[] {publisher.attempted.sum() - attemptedBefore, publisher.shed.sum() - shedBefore,
+                            publisher.accepted.sum() - acceptedBefore,
+                            publisher.rejected.sum() + publisher.failed.sum() - refusedBefore});
                 }
                 publisher.drain(Duration.ofSeconds(30));
                 if (!Common.awaitComplete(tracker, drain)) {
@@ -77,22 +81,26 @@ public final class UnicastScenario {
             double baseP99 = -1;
             for (int i = 0; i < rates.size(); i++) {
                 LatencySummary s = windows.get(i).summary();
-                double achieved = sent.get(i)[0] / (double) Math.max(1, step.toSeconds());
+                // achieved = what the producer API accepted, not what was attempted: a 429 is not a delivery
+                double achieved = sent.get(i)[2] / (double) Math.max(1, step.toSeconds());
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("rate", rates.get(i));
-                row.put("achieved", Common.round(achieved));
-                row.put("received", s.count());
+                row.put("accepted/s", Common.round(achieved));
+                row.put("refused", sent.get(i)[3]);
                 row.put("shed", sent.get(i)[1]);
+                row.put("received", s.count());
                 row.put("p50 ms", s.p50Ms());
                 row.put("p99 ms", s.p99Ms());
                 row.put("p999 ms", s.p999Ms());
                 row.put("max ms", s.maxMs());
                 result.steps().add(row);
+                boolean cannotKeepUp = achieved < 0.9 * rates.get(i) || sent.get(i)[1] > 0;
                 if (i == 0) {
                     baseP99 = s.p99Ms();
-                } else if ("not reached".equals(knee)
-                        && ((s.p99Ms() > 2 * baseP99 && s.p99Ms() > baseP99 + 10) || achieved < 0.9 * rates.get(i) || sent.get(i)[1] > 0)) {
-                    knee = rates.get(i) + " msg/s";
+                }
+                if ("not reached".equals(knee)
+                        && ((i > 0 && s.p99Ms() > 2 * baseP99 && s.p99Ms() > baseP99 + 10) || cannotKeepUp)) {
+                    knee = rates.get(i) + " msg/s" + (cannotKeepUp ? " (not accepted at that rate)" : "");
                 }
             }
             result.metric("latency climbs at", knee);
