@@ -96,9 +96,3 @@ export async function sendNotification(publishToken, request) {
 }
 
 /** Reads one recipient's delivery status; answers `{ httpStatus, status }`. */
-export async function recipientStatus(token, messageId, userId) {
-  const url = `${NOTIFICATION_URL}/api/v1/notifications/${encodeURIComponent(messageId)}/recipients/${encodeURIComponent(userId)}`;
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  const body = await response.json().catch(() => ({}));
-  return { httpStatus: response.status, status: body.status };
-}
