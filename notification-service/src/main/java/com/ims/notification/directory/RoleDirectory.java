@@ -3,6 +3,7 @@ package com.ims.notification.directory;
 import com.ims.notification.store.Keys;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
@@ -14,6 +15,7 @@ import com.mongodb.client.model.WriteModel;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import org.bson.Document;
 
 /**
@@ -90,6 +92,46 @@ public class RoleDirectory {
                 Updates.set("claim", false));
         members.deleteMany(Filters.and(Filters.eq("tenant", tenant), Filters.eq("userId", userId),
                 Filters.ne("claim", true), Filters.ne("admin", true)));
+    }
+
+    /**
+     * {@link #learnFromClaim} for a connect batch of one tenant: one {@code $in} read of the users' memberships, then
+     * every change in one unordered bulk. Each user's claim-sourced roles become exactly its claim; memberships an
+     * administrator set stay (only their {@code claim} flag drops).
+     *
+     * @param claims user id → the roles claim of that user's last CONNECTED event in the batch
+     */
+    public void learnFromClaims(String tenant, Map<String, ? extends Collection<String>> claims) {
+        if (claims.isEmpty()) {
+            return;
+        }
+        List<WriteModel<Document>> writes = new ArrayList<>();
+        claims.forEach((userId, roles) -> {
+            for (String role : roles) {
+                writes.add(new UpdateOneModel<>(Filters.eq("_id", Keys.membership(tenant, role, userId)),
+                        Updates.combine(identity(tenant, role, userId), Updates.set("claim", true)),
+                        new UpdateOptions().upsert(true)));
+            }
+        });
+        for (Document d : members.find(Filters.and(Filters.eq("tenant", tenant),
+                Filters.in("userId", new ArrayList<>(claims.keySet()))))) {
+            Collection<String> roles = claims.get(d.getString("userId"));
+            if (roles == null || roles.contains(d.getString("role"))) {
+                continue; // the upsert above keeps it claimed
+            }
+            Object id = d.get("_id");
+            if (Boolean.TRUE.equals(d.get("admin"))) {
+                if (Boolean.TRUE.equals(d.get("claim"))) {
+                    writes.add(new UpdateOneModel<>(Filters.eq("_id", id), Updates.set("claim", false)));
+                }
+            } else {
+                // Filtered on admin so an administrator adding the membership meanwhile keeps it.
+                writes.add(new DeleteOneModel<>(Filters.and(Filters.eq("_id", id), Filters.ne("admin", true))));
+            }
+        }
+        if (!writes.isEmpty()) {
+            members.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+        }
     }
 
     private static org.bson.conversions.Bson identity(String tenant, String role, String userId) {

@@ -4,8 +4,11 @@ import com.ims.notification.directory.UserDirectory;
 import com.ims.notification.store.DeliveryStore;
 import com.ims.notification.store.StoredMessage;
 import java.time.Instant;
+import com.ims.protocol.UserKey;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.bson.Document;
 
 /**
@@ -41,6 +44,41 @@ public class BroadcastMaterializer {
         }
         int created = store.insertDeliveries(deliveries);
         users.advanceWatermark(tenant, userId, highest);
+        return created;
+    }
+
+    /**
+     * {@link #materialize} for a connect batch of one tenant: one query of the broadcasts above the lowest watermark, the
+     * missing deliveries of every user in one unordered insert (a duplicate is one already there) and the watermarks in
+     * one bulk. Returns how many deliveries were new.
+     *
+     * @param watermarks user id → that user's watermark as read on this connect
+     */
+    public int materializeAll(String tenant, Map<String, Long> watermarks, Instant now) {
+        if (watermarks.isEmpty()) {
+            return 0;
+        }
+        long lowest = watermarks.values().stream().mapToLong(Long::longValue).min().orElse(UserDirectory.NO_WATERMARK);
+        List<StoredMessage> broadcasts = store.broadcastsAfter(tenant, lowest, now);
+        if (broadcasts.isEmpty()) {
+            return 0;
+        }
+        List<Document> deliveries = new ArrayList<>();
+        Map<UserKey, Long> advanced = new HashMap<>();
+        watermarks.forEach((userId, watermark) -> {
+            long highest = watermark;
+            for (StoredMessage m : broadcasts) {
+                if (m.seq() > watermark) {
+                    deliveries.add(DeliveryStore.newDelivery(m, userId, now, null));
+                    highest = Math.max(highest, m.seq());
+                }
+            }
+            if (highest > watermark) {
+                advanced.put(new UserKey(tenant, userId), highest);
+            }
+        });
+        int created = store.insertDeliveries(deliveries);
+        users.advanceWatermarks(advanced);
         return created;
     }
 }

@@ -20,6 +20,8 @@ public class PresenceEventListener {
 
     private static final Logger log = LoggerFactory.getLogger(PresenceEventListener.class);
     private static final int MAX_ID_LENGTH = 256;
+    /** Connects handled together at most: bounds each store query's {@code $in} list and the replay held in memory. */
+    static final int MAX_CONNECTS_PER_CALL = 500;
 
     private final ConnectHandler handler;
     private final Duration sendTimeout;
@@ -32,26 +34,47 @@ public class PresenceEventListener {
     @KafkaListener(id = "ims-notification-presence", topics = Topics.PRESENCE_EVENTS, groupId = "ims-notification-presence",
             containerFactory = "eventsContainerFactory", batch = "true")
     public void onBatch(List<ConsumerRecord<String, byte[]>> records) {
-        List<CompletableFuture<?>> sends = new ArrayList<>();
+        List<PresenceEvent> connected = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
             PresenceEvent event = decode(r);
             if (event != null && event.kind() == PresenceEvent.Kind.CONNECTED) {
-                try {
-                    sends.addAll(handler.onConnected(event));
-                } catch (RuntimeException e) {
-                    if (Failures.isTransient(e)) {
-                        throw e; // the container retries the batch until the store is back
-                    }
-                    // One event must not stop connect handling for everyone; this user's next connect replays.
-                    log.error("connect handling failed tenant={} userId={} clientId={}",
-                            event.tenant(), event.userId(), event.clientId(), e);
-                }
+                connected.add(event);
             }
+        }
+        List<CompletableFuture<?>> sends = new ArrayList<>();
+        for (int from = 0; from < connected.size(); from += MAX_CONNECTS_PER_CALL) {
+            sends.addAll(handle(connected.subList(from, Math.min(connected.size(), from + MAX_CONNECTS_PER_CALL))));
         }
         int failed = Sends.awaitSettled(sends, sendTimeout);
         if (failed > 0) {
             log.warn("replay sends failed count={} of={}", failed, sends.size());
         }
+    }
+
+    /** The chunk together; if that fails for a reason other than a store outage, each event on its own. */
+    private List<CompletableFuture<?>> handle(List<PresenceEvent> chunk) {
+        try {
+            return handler.onConnectedBatch(chunk);
+        } catch (RuntimeException e) {
+            if (Failures.isTransient(e)) {
+                throw e; // the container retries the batch until the store is back
+            }
+            log.warn("batch connect handling failed, handling one by one count={}", chunk.size(), e);
+        }
+        List<CompletableFuture<?>> sends = new ArrayList<>();
+        for (PresenceEvent event : chunk) {
+            try {
+                sends.addAll(handler.onConnected(event));
+            } catch (RuntimeException e) {
+                if (Failures.isTransient(e)) {
+                    throw e;
+                }
+                // One event must not stop connect handling for everyone; this user's next connect replays.
+                log.error("connect handling failed tenant={} userId={} clientId={}",
+                        event.tenant(), event.userId(), event.clientId(), e);
+            }
+        }
+        return sends;
     }
 
     private static PresenceEvent decode(ConsumerRecord<String, byte[]> r) {

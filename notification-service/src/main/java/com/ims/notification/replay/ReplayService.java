@@ -52,4 +52,51 @@ public class ReplayService {
         store.markSent(sent, now, redeliveryAfter, maxBackoff);
         return sends;
     }
+
+    /** One connection to replay to: the user's deliveries go to this gateway and client. */
+    public record Connection(String userId, String gatewayId, String clientId) {
+    }
+
+    /**
+     * {@link #replay} for a connect batch of one tenant: one query of the open deliveries of all its users, grouped per
+     * user in memory; each connection gets its user's first {@code limit} deliveries oldest first, then REPLAY_DONE.
+     * A user with several connections in the batch is replayed to each, its attempts counted once per send as
+     * {@link #replay} called once per connection would.
+     */
+    public List<CompletableFuture<?>> replayAll(String tenant, List<Connection> connections, Instant now) {
+        if (connections.isEmpty()) {
+            return List.of();
+        }
+        Map<String, List<OpenDelivery>> byUser = new HashMap<>();
+        for (Connection c : connections) {
+            byUser.putIfAbsent(c.userId(), new ArrayList<>());
+        }
+        for (OpenDelivery d : store.openDeliveries(tenant, byUser.keySet())) {
+            List<OpenDelivery> own = byUser.get(d.userId());
+            if (own != null && own.size() < limit) {
+                own.add(d);
+            }
+        }
+        List<String> keys = new ArrayList<>();
+        byUser.values().forEach(list -> list.forEach(d -> keys.add(d.messageKey())));
+        Map<String, StoredMessage> messages = store.messages(keys);
+        List<CompletableFuture<?>> sends = new ArrayList<>(keys.size() + connections.size());
+        Map<String, Integer> attempts = new HashMap<>();
+        for (Connection c : connections) {
+            for (OpenDelivery d : byUser.get(c.userId())) {
+                StoredMessage m = messages.get(d.messageKey());
+                if (m == null || d.expiredAt(now) || m.expiredAt(now)) {
+                    continue;
+                }
+                sends.add(router.toConnection(c.gatewayId(), c.userId(), c.clientId(),
+                        new Outgoing(tenant, m.messageId(), true, m.expiresAtMillis(), m.frame())));
+                attempts.merge(d.key(), d.attempts() + 1, (before, ignored) -> before + 1);
+            }
+            sends.add(router.replayDone(c.gatewayId(), tenant, c.userId(), c.clientId()));
+        }
+        Map<String, Integer> previous = new HashMap<>(attempts.size());
+        attempts.forEach((key, n) -> previous.put(key, n - 1)); // markSent counts the last send itself
+        store.markSent(previous, now, redeliveryAfter, maxBackoff);
+        return sends;
+    }
 }

@@ -166,6 +166,23 @@ public class DeliveryStore {
         return out;
     }
 
+    /**
+     * The unacknowledged deliveries of many users of one tenant, oldest first, in one query (a connect batch's replay);
+     * callers group them per user and apply the per-user limit. Expired ones may be among them: callers skip them.
+     */
+    public List<OpenDelivery> openDeliveries(String tenant, Collection<String> userIds) {
+        List<OpenDelivery> out = new ArrayList<>();
+        for (List<String> chunk : chunks(new HashSet<>(userIds))) {
+            deliveries.find(Filters.and(Filters.eq("tenant", tenant), Filters.in("userId", chunk), Filters.in("status", OPEN)))
+                    .sort(Sorts.ascending("seq"))
+                    .forEach(d -> out.add(OpenDelivery.fromDocument(d)));
+        }
+        if (out.size() > 1) {
+            out.sort(java.util.Comparator.comparingLong(OpenDelivery::seq)); // chunks are each sorted, not together
+        }
+        return out;
+    }
+
     /** The tenant's persistent {@code all} messages after {@code afterSeq}, oldest first; expired ones left out. */
     public List<StoredMessage> broadcastsAfter(String tenant, long afterSeq, Instant now) {
         List<StoredMessage> out = new ArrayList<>();
