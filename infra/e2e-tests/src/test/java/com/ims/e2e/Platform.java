@@ -60,28 +60,26 @@ final class Platform implements AutoCloseable {
     }
 
     void startInfra() {
-        Path jar = System.getProperty("ims.jars") != null ? jar("dev-platform-exec")
-                : ROOT.resolve("infra/dev-platform/target/dev-platform-exec.jar");
-        Process p = launch("dev-platform", jar, "-Xmx512m");
+        Process p = launch("dev-platform", jar("infra/dev-platform", "dev-platform-exec.jar"), "-Xmx512m");
         processes.put("dev-platform", p);
         Awaitility.await("dev platform READY").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .until(() -> Files.exists(log("dev-platform")) && Files.readString(log("dev-platform")).contains("READY"));
     }
 
     void startPresence() {
-        processes.put("presence", launch("presence", jar("presence-service"), "-Xmx256m"));
+        processes.put("presence", launch("presence", jar("presence-service", "presence-service.jar"), "-Xmx256m"));
         awaitHealthy("presence", presencePort);
     }
 
     void startNotification() {
-        processes.put("notification", launch("notification", jar("notification-service"), "-Xmx512m"));
+        processes.put("notification", launch("notification", jar("notification-service", "notification-service.jar"), "-Xmx512m"));
         awaitHealthy("notification", notificationPort);
     }
 
     /** Starts (or restarts with the same id and port) the gateway {@code id}. */
     int startGateway(String id) {
         int port = gatewayPorts.computeIfAbsent(id, k -> freePort());
-        processes.put(id, launch(id, jar("push-gateway"), "-Xmx384m", "IMS_GATEWAY_ID", id,
+        processes.put(id, launch(id, jar("push-gateway", "push-gateway.jar"), "-Xmx384m", "IMS_GATEWAY_ID", id,
                 "IMS_GATEWAY_PORT", String.valueOf(port)));
         awaitHealthy(id, port);
         return port;
@@ -223,13 +221,13 @@ final class Platform implements AutoCloseable {
         }
     }
 
-    /** The service jars the build made, or those in {@code -Dims.jars=<dir>} (a snapshot while the tree is rebuilt). */
-    private static Path jar(String module) {
+    /** A jar the build made under {@code <moduleDir>/target}, or the one in {@code -Dims.jars=<dir>} (a snapshot). */
+    private static Path jar(String moduleDir, String fileName) {
         String dir = System.getProperty("ims.jars");
         if (dir != null && !dir.isBlank()) {
-            return Path.of(dir).resolve(module + ".jar");
+            return Path.of(dir).resolve(fileName);
         }
-        return ROOT.resolve(module).resolve("target").resolve(module + ".jar");
+        return ROOT.resolve(moduleDir).resolve("target").resolve(fileName);
     }
 
     static int freePort() {
