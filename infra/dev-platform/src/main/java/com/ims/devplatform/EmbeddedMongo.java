@@ -1,6 +1,7 @@
 package com.ims.devplatform;
 
 import de.bwaldvogel.mongo.MongoServer;
+import com.ims.devplatform.store.DurableH2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * The Mongo-wire store of dev mode and tests: mongo-java-server with its H2 backend in a file under the data directory,
  * committed before each write is acknowledged (see {@link DurableH2Backend}).
  *
- * <p>Differences from real MongoDB that the services must live with: non-unique, TTL and partial indexes are accepted but
- * ignored; there are no transactions. docs/OPERATIONS.md lists them.
+ * <p>Differences from real MongoDB that the services must live with: TTL and partial indexes are accepted but ignored,
+ * non-unique indexes live in memory; there are no transactions. docs/OPERATIONS.md lists them.
  */
 public final class EmbeddedMongo implements AutoCloseable {
 
@@ -44,7 +45,7 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     /** A store in memory only, for tests that need no durability. */
     public static EmbeddedMongo inMemory(int port) {
-        return start(H2Backend.inMemory(), port, "memory");
+        return start(DurableH2Backend.inMemory(), port, "memory");
     }
 
     private static EmbeddedMongo start(H2Backend backend, int port, String where) {

@@ -1,0 +1,98 @@
+package com.ims.devplatform.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ims.devplatform.EmbeddedMongo;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Random;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dev store's indexes only narrow what is read: every query answers the same on an indexed collection as on the same
+ * documents without indexes (where the stock backend scans), through inserts, conditional updates, deletes and a reopen.
+ */
+class IndexedStoreTest {
+
+    private static final List<String> STATUSES = List.of("PENDING", "DELIVERED", "ACKED", "EXPIRED");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void indexedQueriesAnswerAsAScanDoes() {
+        Path file = dir.resolve("store.mv");
+        try (EmbeddedMongo mongo = EmbeddedMongo.start(file, 0);
+             MongoClient client = MongoClients.create(mongo.uri("t"))) {
+            MongoCollection<Document> indexed = client.getDatabase("t").getCollection("indexed");
+            MongoCollection<Document> plain = client.getDatabase("t").getCollection("plain");
+            indexed.createIndex(Indexes.ascending("tenant", "userId", "status", "seq"));
+            indexed.createIndex(Indexes.ascending("status", "nextAttemptAt"));
+            indexed.createIndex(Indexes.ascending("tags"));
+            Random random = new Random(7);
+            List<Document> docs = new ArrayList<>();
+            for (int i = 0; i < 3_000; i++) {
+                docs.add(new Document("_id", "m" + i % 300 + "|u" + i / 300)
+                        .append("tenant", "t" + random.nextInt(3))
+                        .append("userId", "u" + random.nextInt(40))
+                        .append("status", STATUSES.get(random.nextInt(4)))
+                        .append("seq", (long) random.nextInt(1_000))
+                        .append("nextAttemptAt", random.nextBoolean() ? null : new Date(random.nextInt(1_000)))
+                        .append("tags", List.of("a" + random.nextInt(5), "b" + random.nextInt(5))));
+            }
+            indexed.insertMany(docs.stream().map(Document::new).toList());
+            plain.insertMany(docs.stream().map(Document::new).toList());
+
+            List<Bson> updates = List.of(
+                    Filters.and(Filters.eq("_id", "m5|u3"), Filters.in("status", List.of("PENDING", "DELIVERED"))),
+                    Filters.and(Filters.eq("tenant", "t1"), Filters.eq("userId", "u7")),
+                    Filters.and(Filters.in("_id", List.of("m1|u1", "m2|u2", "nope")), Filters.eq("status", "PENDING")));
+            for (Bson filter : updates) {
+                assertThat(indexed.updateMany(filter, Updates.set("status", "ACKED")).getModifiedCount())
+                        .isEqualTo(plain.updateMany(filter, Updates.set("status", "ACKED")).getModifiedCount());
+            }
+            Bson deleted = Filters.and(Filters.eq("tenant", "t2"), Filters.in("status", List.of("EXPIRED")));
+            assertThat(indexed.deleteMany(deleted).getDeletedCount()).isEqualTo(plain.deleteMany(deleted).getDeletedCount());
+
+            assertSameAnswers(indexed, plain);
+        }
+        // Reopened from the file: the in-memory indexes are rebuilt from the documents.
+        try (EmbeddedMongo mongo = EmbeddedMongo.start(file, 0);
+             MongoClient client = MongoClients.create(mongo.uri("t"))) {
+            assertSameAnswers(client.getDatabase("t").getCollection("indexed"), client.getDatabase("t").getCollection("plain"));
+        }
+    }
+
+    private static void assertSameAnswers(MongoCollection<Document> indexed, MongoCollection<Document> plain) {
+        List<Bson> queries = List.of(
+                Filters.eq("_id", "m5|u3"),
+                Filters.and(Filters.eq("_id", "m5|u3"), Filters.in("status", List.of("PENDING", "ACKED"))),
+                Filters.and(Filters.eq("tenant", "t1"), Filters.eq("userId", "u7")),
+                Filters.and(Filters.eq("tenant", "t0"), Filters.in("userId", List.of("u1", "u2", "u39")),
+                        Filters.in("status", List.of("PENDING", "DELIVERED"))),
+                Filters.and(Filters.eq("tenant", "t0"), Filters.eq("userId", "u3"), Filters.lt("seq", 500L),
+                        Filters.or(Filters.eq("status", "ACKED"), Filters.eq("nextAttemptAt", null))),
+                Filters.and(Filters.in("status", List.of("PENDING", "DELIVERED")), Filters.lte("nextAttemptAt", new Date(500))),
+                Filters.eq("tags", "a3"),
+                Filters.in("tags", List.of("b1", "a0")),
+                Filters.eq("userId", "u5"),
+                Filters.eq("tenant", "missing"));
+        for (Bson q : queries) {
+            List<Document> expected = plain.find(q).sort(Sorts.ascending("_id")).into(new ArrayList<>());
+            assertThat(indexed.find(q).sort(Sorts.ascending("_id")).into(new ArrayList<>())).as(q.toString()).isEqualTo(expected);
+        }
+        assertThat(indexed.countDocuments()).isEqualTo(plain.countDocuments());
+    }
+}
