@@ -194,6 +194,7 @@ public class IngestProcessor {
         long resolving = System.nanoTime();
         Map<String, List<String>> roleMembers = new HashMap<>();
         List<Document> deliveries = new ArrayList<>();
+        List<java.util.function.IntSupplier> fanouts = new ArrayList<>();
         List<Route> routing = new ArrayList<>(batch.size());
         for (Accepted a : batch) {
             NotificationRequest r = a.request();
@@ -212,9 +213,15 @@ public class IngestProcessor {
             };
             if (r.persistent()) {
                 StoredMessage m = stored.get(a.key() + "#" + a.seq());
-                for (String userId : recipients) {
-                    boolean online = routes.isOnline(new UserKey(r.tenant(), userId));
-                    deliveries.add(DeliveryStore.newDelivery(m, userId, a.acceptedAt(), online ? now.plus(redeliveryAfter) : null));
+                if (r.targetType() == TargetType.USER) {
+                    for (String userId : recipients) {
+                        boolean online = routes.isOnline(new UserKey(r.tenant(), userId));
+                        deliveries.add(DeliveryStore.newDelivery(m, userId, a.acceptedAt(), online ? now.plus(redeliveryAfter) : null));
+                    }
+                } else {
+                    // One document per group of recipients, not per recipient: see FanoutStore.
+                    boolean anyOnline = recipients.stream().anyMatch(u -> routes.isOnline(new UserKey(r.tenant(), u)));
+                    fanouts.add(() -> store.insertFanout(m, recipients, a.acceptedAt(), anyOnline ? now.plus(redeliveryAfter) : null));
                 }
                 routing.add(new Route(new Outgoing(r.tenant(), r.id(), true, m.expiresAtMillis(), m.frame()),
                         r.targetType(), recipients));
@@ -225,10 +232,14 @@ public class IngestProcessor {
             }
         }
         long inserting = System.nanoTime();
-        deliveriesStored.increment(store.insertDeliveries(deliveries));
+        int storedCount = store.insertDeliveries(deliveries);
+        for (java.util.function.IntSupplier fanout : fanouts) {
+            storedCount += fanout.getAsInt();
+        }
+        deliveriesStored.increment(storedCount);
         long insertMs = (System.nanoTime() - inserting) / 1_000_000;
         if (insertMs > SLOW_BATCH_MS) {
-            log.info("slow delivery insert deliveries={} insertMs={} resolveMs={}", deliveries.size(), insertMs,
+            log.info("slow delivery insert deliveries={} fanouts={} insertMs={} resolveMs={}", deliveries.size(), fanouts.size(), insertMs,
                     (inserting - resolving) / 1_000_000);
         }
         return routing;

@@ -73,10 +73,9 @@ public class ReceiptListener {
         }
         Instant now = clock.instant();
         // DELIVERED first: a batch holding both for one delivery must end ACKED, never back at DELIVERED.
-        long d = store.markDelivered(delivered, now);
-        long a = store.markAcked(acked, now);
+        long[] changed = store.applyReceipts(delivered, acked, now);
         if (!delivered.isEmpty() || !acked.isEmpty()) {
-            log.debug("receipts applied delivered={}/{} acked={}/{}", d, delivered.size(), a, acked.size());
+            log.debug("receipts applied delivered={}/{} acked={}/{}", changed[0], delivered.size(), changed[1], acked.size());
         }
     }
 }

@@ -9,16 +9,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.bson.Document;
+import java.util.LinkedHashMap;
 
 /**
- * Turns the tenant's {@code all} messages a user has not had yet into deliveries for that user, on connect.
+ * Gives a user the tenant's {@code all} messages sent while they were away, on connect.
  *
- * @implNote A broadcast writes deliveries only for the users online when it is sent; writing one per known user would
- *     cost a document per user of the tenant per broadcast, mostly for users who never come back before it expires.
+ * @implNote A broadcast stores recipients only for the users online when it is sent; storing one per known user would
+ *     cost an entry per user of the tenant per broadcast, mostly for users who never come back before it expires.
  *     Instead each user keeps a watermark (the highest broadcast seq already materialized for them): on connect the
- *     unexpired broadcasts above it become PENDING deliveries (idempotent inserts, so ones delivered live are untouched)
- *     and replay sends them with everything else in seq order.
+ *     unexpired broadcasts above it get an entry for the user (a group of one, unless a send-time group holds the user
+ *     already) and replay sends them with everything else in seq order.
  */
 public class BroadcastMaterializer {
 
@@ -32,25 +32,12 @@ public class BroadcastMaterializer {
 
     /** Returns how many deliveries were new. */
     public int materialize(String tenant, String userId, long watermark, Instant now) {
-        List<StoredMessage> broadcasts = store.broadcastsAfter(tenant, watermark, now);
-        if (broadcasts.isEmpty()) {
-            return 0;
-        }
-        List<Document> deliveries = new ArrayList<>(broadcasts.size());
-        long highest = watermark;
-        for (StoredMessage m : broadcasts) {
-            deliveries.add(DeliveryStore.newDelivery(m, userId, now, null));
-            highest = Math.max(highest, m.seq());
-        }
-        int created = store.insertDeliveries(deliveries);
-        users.advanceWatermark(tenant, userId, highest);
-        return created;
+        return materializeAll(tenant, Map.of(userId, watermark), now);
     }
 
     /**
      * {@link #materialize} for a connect batch of one tenant: one query of the broadcasts above the lowest watermark, the
-     * missing deliveries of every user in one unordered insert (a duplicate is one already there) and the watermarks in
-     * one bulk. Returns how many deliveries were new.
+     * missing entries of every user in one insert and the watermarks in one bulk. Returns how many deliveries were new.
      *
      * @param watermarks user id → that user's watermark as read on this connect
      */
@@ -63,13 +50,13 @@ public class BroadcastMaterializer {
         if (broadcasts.isEmpty()) {
             return 0;
         }
-        List<Document> deliveries = new ArrayList<>();
+        Map<StoredMessage, List<String>> wanted = new LinkedHashMap<>();
         Map<UserKey, Long> advanced = new HashMap<>();
         watermarks.forEach((userId, watermark) -> {
             long highest = watermark;
             for (StoredMessage m : broadcasts) {
                 if (m.seq() > watermark) {
-                    deliveries.add(DeliveryStore.newDelivery(m, userId, now, null));
+                    wanted.computeIfAbsent(m, k -> new ArrayList<>()).add(userId);
                     highest = Math.max(highest, m.seq());
                 }
             }
@@ -77,7 +64,7 @@ public class BroadcastMaterializer {
                 advanced.put(new UserKey(tenant, userId), highest);
             }
         });
-        int created = store.insertDeliveries(deliveries);
+        int created = store.insertLateFanout(wanted, now);
         users.advanceWatermarks(advanced);
         return created;
     }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.EnumSet;
@@ -29,14 +30,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import com.ims.protocol.TargetType;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The delivery state in MongoDB: {@code messages} (one document per persistent message) and {@code deliveries} (one per
- * message and recipient). Every write is an unordered bulk insert or a conditional update with a deterministic id, so a
+ * The delivery state in MongoDB: {@code messages} (one document per persistent message), {@code deliveries} (one per
+ * message to a user and its recipient) and {@code fanouts} (the recipients of role and broadcast messages, in groups:
+ * {@link FanoutStore}). Callers see one kind of delivery either way: keys tell the two apart ({@link Keys#isFanoutEntry}).
+ * Every write is an unordered bulk insert or a conditional update with a deterministic id, so a
  * batch processed twice (after a crash, before its offsets were committed) changes nothing the second time.
  *
  * @implNote The embedded store (mongo-java-server) enforces only unique indexes, so correctness rests on {@code _id}s
@@ -54,14 +58,28 @@ public class DeliveryStore {
     /** MongoDB's code for "an index of this name exists with other options". */
     private static final int INDEX_OPTIONS_CONFLICT = 85;
 
+    /** Recipients per fan-out group: a receipt poll rewrites each group it touches once, whatever it acks in it. */
+    static final int FANOUT_GROUP_SIZE = 1_000;
+    /** Message keys whose target type is remembered, so that receipts need not read the message to know its kind. */
+    private static final int KIND_CACHE = 100_000;
+
     private final MongoDatabase database;
     private final MongoCollection<Document> messages;
     private final MongoCollection<Document> deliveries;
+    private final FanoutStore fanouts;
+    private final Map<String, Boolean> fanoutByMessage = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1_024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > KIND_CACHE;
+                }
+            });
 
     public DeliveryStore(MongoDatabase database) {
         this.database = database;
         this.messages = database.getCollection("messages");
         this.deliveries = database.getCollection("deliveries");
+        this.fanouts = new FanoutStore(database.getCollection("fanouts"), FANOUT_GROUP_SIZE);
     }
 
     /** Idempotent; run at start. The TTL indexes enforce {@code retention} on real MongoDB only. */
@@ -72,6 +90,8 @@ public class DeliveryStore {
         retentionIndex(deliveries, retention);
         messages.createIndex(Indexes.ascending("tenant", "targetType", "seq"));
         retentionIndex(messages, retention);
+        fanouts.ensureIndexes();
+        retentionIndex(fanouts.collection(), retention);
     }
 
     /** The TTL index; when the retention setting changed since it was created, its expiry is changed in place. */
@@ -97,6 +117,7 @@ public class DeliveryStore {
         }
         List<Document> docs = batch.stream().map(StoredMessage::toDocument).toList();
         Set<Integer> duplicates = insertUnordered(messages, docs);
+        batch.forEach(m -> fanoutByMessage.put(m.key(), m.targetType() != TargetType.USER));
         Set<String> keys = new HashSet<>();
         for (int index : duplicates) {
             keys.add(batch.get(index).key());
@@ -110,6 +131,37 @@ public class DeliveryStore {
             return 0;
         }
         return docs.size() - insertUnordered(deliveries, docs).size();
+    }
+
+    /**
+     * Stores the recipients of a role or broadcast message in groups. Returns how many recipients were new.
+     *
+     * @param nextAttemptAt set when some recipient was routed live just now (the redelivery clock runs), null otherwise
+     */
+    public int insertFanout(StoredMessage message, List<String> recipients, Instant now, Instant nextAttemptAt) {
+        return fanouts.insert(fanouts.newGroups(message, recipients, now, nextAttemptAt));
+    }
+
+    /**
+     * Gives each (broadcast, user) pair that no group holds yet a group of its own; a pair already held, by a send-time
+     * group or by an earlier call, is left as it is. Returns how many were new.
+     *
+     * @param wanted message key → the users who should have it
+     */
+    public int insertLateFanout(Map<StoredMessage, List<String>> wanted, Instant now) {
+        if (wanted.isEmpty()) {
+            return 0;
+        }
+        Set<String> users = new HashSet<>();
+        wanted.values().forEach(users::addAll);
+        Set<String> present = fanouts.present(wanted.keySet().stream().map(StoredMessage::key).toList(), users);
+        List<Document> docs = new ArrayList<>();
+        wanted.forEach((m, userIds) -> userIds.forEach(u -> {
+            if (!present.contains(Keys.delivery(m.key(), u))) {
+                docs.add(FanoutStore.lateGroup(m, u, now));
+            }
+        }));
+        return fanouts.insert(docs);
     }
 
     /**
@@ -163,7 +215,9 @@ public class DeliveryStore {
                 .sort(Sorts.ascending("seq"))
                 .limit(limit)
                 .forEach(d -> out.add(OpenDelivery.fromDocument(d)));
-        return out;
+        out.addAll(fanouts.open(tenant, List.of(userId)));
+        out.sort(Comparator.comparingLong(OpenDelivery::seq));
+        return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
     }
 
     /**
@@ -177,9 +231,8 @@ public class DeliveryStore {
                     .sort(Sorts.ascending("seq"))
                     .forEach(d -> out.add(OpenDelivery.fromDocument(d)));
         }
-        if (out.size() > 1) {
-            out.sort(java.util.Comparator.comparingLong(OpenDelivery::seq)); // chunks are each sorted, not together
-        }
+        out.addAll(fanouts.open(tenant, userIds));
+        out.sort(Comparator.comparingLong(OpenDelivery::seq)); // chunks and kinds are each sorted, not together
         return out;
     }
 
@@ -199,17 +252,22 @@ public class DeliveryStore {
 
     /** Records one more send of each delivery and when to try again if no ack comes. */
     public void markSent(Map<String, Integer> attemptsByKey, Instant now, Duration first, Duration max) {
-        if (attemptsByKey.isEmpty()) {
-            return;
-        }
+        Map<String, Integer> byGroup = new HashMap<>();
         List<WriteModel<Document>> updates = new ArrayList<>(attemptsByKey.size());
         attemptsByKey.forEach((key, previousAttempts) -> {
+            if (Keys.isFanoutEntry(key)) {
+                byGroup.merge(Keys.groupOf(key), previousAttempts, Math::max);
+                return;
+            }
             int attempts = previousAttempts + 1;
             updates.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", key), Filters.in("status", OPEN)),
                     Updates.combine(Updates.set("attempts", attempts),
                             Updates.set("nextAttemptAt", Date.from(now.plus(backoff(attempts, first, max)))))));
         });
-        deliveries.bulkWrite(updates, new BulkWriteOptions().ordered(false));
+        if (!updates.isEmpty()) {
+            deliveries.bulkWrite(updates, new BulkWriteOptions().ordered(false));
+        }
+        fanouts.markSent(byGroup, now, first, max);
     }
 
     /** first, 2×first, 4×first, ... capped at max. */
@@ -221,9 +279,11 @@ public class DeliveryStore {
 
     /** Deliveries of users found offline: no timer while they are away, replay on connect sends them. */
     public void unschedule(Collection<String> deliveryKeys) {
-        for (List<String> chunk : chunks(deliveryKeys)) {
+        List<String> rows = deliveryKeys.stream().filter(k -> !Keys.isFanoutEntry(k)).toList();
+        for (List<String> chunk : chunks(rows)) {
             deliveries.updateMany(Filters.in("_id", chunk), Updates.set("nextAttemptAt", null));
         }
+        fanouts.unschedule(deliveryKeys.stream().filter(Keys::isFanoutEntry).map(Keys::groupOf).distinct().toList());
     }
 
     /** Open deliveries whose redelivery time has come, earliest first. */
@@ -233,26 +293,86 @@ public class DeliveryStore {
                 .sort(Sorts.ascending("nextAttemptAt"))
                 .limit(limit)
                 .forEach(d -> out.add(OpenDelivery.fromDocument(d)));
+        if (out.size() < limit) {
+            out.addAll(fanouts.due(now, limit - out.size()));
+        }
         return out;
     }
 
-    /** Marks open deliveries past their expiry as EXPIRED, in one update. */
+    /** Marks open deliveries past their expiry as EXPIRED, in one update (and each fan-out group in one). */
     public long expireDue(Instant now) {
         return deliveries.updateMany(
                 Filters.and(Filters.in("status", OPEN), Filters.lte("expiresAt", Date.from(now))),
                 Updates.combine(Updates.set("status", DeliveryStatus.EXPIRED.name()), Updates.set("expiredAt", Date.from(now)),
                         Updates.set("nextAttemptAt", null)))
-                .getModifiedCount();
+                .getModifiedCount() + fanouts.expireDue(now);
+    }
+
+    /**
+     * Applies receipts given as delivery keys ({@link Keys#delivery}): DELIVERED first, then ACKED, so a batch holding both
+     * for one delivery ends ACKED. Returns {delivered, acked} changed.
+     */
+    public long[] applyReceipts(Collection<String> delivered, Collection<String> acked, Instant at) {
+        Set<String> messageKeys = new HashSet<>();
+        delivered.forEach(k -> messageKeys.add(Keys.messageOf(k)));
+        acked.forEach(k -> messageKeys.add(Keys.messageOf(k)));
+        Set<String> fanout = fanoutMessages(messageKeys);
+        Map<String, Set<String>> fanoutDelivered = new HashMap<>();
+        Map<String, Set<String>> fanoutAcked = new HashMap<>();
+        List<String> rowsDelivered = split(delivered, fanout, fanoutDelivered);
+        List<String> rowsAcked = split(acked, fanout, fanoutAcked);
+        long[] changed = fanouts.mark(fanoutDelivered, fanoutAcked, at);
+        changed[0] += markDelivered(rowsDelivered, at);
+        changed[1] += markAcked(rowsAcked, at);
+        return changed;
+    }
+
+    /** Rows' keys returned; fan-out ones added to {@code fanoutUsers} as message key → users. */
+    private static List<String> split(Collection<String> keys, Set<String> fanout, Map<String, Set<String>> fanoutUsers) {
+        List<String> rows = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            String message = Keys.messageOf(key);
+            if (fanout.contains(message)) {
+                fanoutUsers.computeIfAbsent(message, m -> new HashSet<>()).add(Keys.userOf(key));
+            } else {
+                rows.add(key);
+            }
+        }
+        return rows;
+    }
+
+    /** Which of these messages are role or broadcast messages, from the cache or else from {@code messages}. */
+    private Set<String> fanoutMessages(Set<String> messageKeys) {
+        Set<String> out = new HashSet<>();
+        List<String> unknown = new ArrayList<>();
+        for (String key : messageKeys) {
+            Boolean fanout = fanoutByMessage.get(key);
+            if (fanout == null) {
+                unknown.add(key);
+            } else if (fanout) {
+                out.add(key);
+            }
+        }
+        for (List<String> chunk : chunks(unknown)) {
+            for (Document d : messages.find(Filters.in("_id", chunk)).projection(Projections.include("targetType"))) {
+                boolean fanout = !TargetType.USER.wireName().equals(d.getString("targetType"));
+                fanoutByMessage.put(d.getString("_id"), fanout);
+                if (fanout) {
+                    out.add(d.getString("_id"));
+                }
+            }
+        }
+        return out;
     }
 
     /** DELIVERED only from PENDING; a receipt for an unknown or foreign delivery matches nothing. */
-    public long markDelivered(Collection<String> deliveryKeys, Instant at) {
+    long markDelivered(Collection<String> deliveryKeys, Instant at) {
         return conditionalSet(deliveryKeys, List.of(DeliveryStatus.PENDING.name()),
                 Updates.combine(Updates.set("status", DeliveryStatus.DELIVERED.name()), Updates.set("deliveredAt", Date.from(at))));
     }
 
     /** ACKED from PENDING or DELIVERED; never resurrects an EXPIRED delivery. */
-    public long markAcked(Collection<String> deliveryKeys, Instant at) {
+    long markAcked(Collection<String> deliveryKeys, Instant at) {
         return conditionalSet(deliveryKeys, OPEN,
                 Updates.combine(Updates.set("status", DeliveryStatus.ACKED.name()), Updates.set("ackedAt", Date.from(at)),
                         Updates.set("nextAttemptAt", null)));
@@ -289,13 +409,16 @@ public class DeliveryStore {
                 .sort(Sorts.descending("seq"))
                 .limit(limit)
                 .forEach(d -> out.add(UserDelivery.fromDocument(d)));
-        return out;
+        out.addAll(fanouts.userEntries(tenant, userId, statuses, beforeSeq, limit, now));
+        out.sort(Comparator.comparingLong(UserDelivery::seq).reversed());
+        return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
     }
 
     /** The user's PENDING and DELIVERED deliveries not past their expiry: the inbox's unread count. */
     public long countUnread(String tenant, String userId, Instant now) {
         return deliveries.countDocuments(Filters.and(Filters.eq("tenant", tenant), Filters.eq("userId", userId),
-                statusAsSeenAt(EnumSet.of(DeliveryStatus.PENDING, DeliveryStatus.DELIVERED), now)));
+                statusAsSeenAt(EnumSet.of(DeliveryStatus.PENDING, DeliveryStatus.DELIVERED), now)))
+                + fanouts.countUnread(tenant, userId, now);
     }
 
     /**
@@ -316,7 +439,9 @@ public class DeliveryStore {
             updates.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", Keys.delivery(Keys.message(tenant, id), userId)),
                     Filters.eq("tenant", tenant), Filters.eq("userId", userId), Filters.in("status", OPEN)), update));
         }
-        return deliveries.bulkWrite(updates, new BulkWriteOptions().ordered(false)).getModifiedCount();
+        long rows = deliveries.bulkWrite(updates, new BulkWriteOptions().ordered(false)).getModifiedCount();
+        return rows + fanouts.markAckedBy(tenant, userId,
+                messageIds.stream().map(id -> Keys.message(tenant, id)).toList(), at);
     }
 
     /**
@@ -343,7 +468,8 @@ public class DeliveryStore {
 
     public Optional<DeliveryStatus> status(String deliveryKey) {
         Document d = deliveries.find(Filters.eq("_id", deliveryKey)).projection(Projections.include("status")).first();
-        return d == null ? Optional.empty() : Optional.of(DeliveryStatus.valueOf(d.getString("status")));
+        return d != null ? Optional.of(DeliveryStatus.valueOf(d.getString("status")))
+                : fanouts.status(Keys.messageOf(deliveryKey), Keys.userOf(deliveryKey));
     }
 
     /** Deliveries of one message by status. */
@@ -355,17 +481,19 @@ public class DeliveryStore {
         for (Document d : deliveries.find(Filters.eq("messageKey", messageKey)).projection(Projections.include("status"))) {
             out.merge(DeliveryStatus.valueOf(d.getString("status")), 1L, Long::sum);
         }
+        fanouts.addCounts(messageKey, out);
         return out;
     }
 
     /** Retention in application logic, for stores without TTL indexes; harmless next to a TTL index. */
     public long purgeCreatedBefore(Instant cutoff) {
         long d = deliveries.deleteMany(Filters.lt("createdAt", Date.from(cutoff))).getDeletedCount();
+        long f = fanouts.purgeCreatedBefore(cutoff);
         long m = messages.deleteMany(Filters.lt("createdAt", Date.from(cutoff))).getDeletedCount();
-        if (d + m > 0) {
-            log.info("retention purge deliveries={} messages={} cutoff={}", d, m, cutoff);
+        if (d + f + m > 0) {
+            log.info("retention purge deliveries={} fanoutGroups={} messages={} cutoff={}", d, f, m, cutoff);
         }
-        return d + m;
+        return d + f + m;
     }
 
     /** Unordered insert; returns the indexes that hit an existing {@code _id}. Any other write error is thrown. */
@@ -386,13 +514,17 @@ public class DeliveryStore {
     }
 
     private static <T> List<List<T>> chunks(Collection<T> values) {
+        return chunks(values, IN_CHUNK);
+    }
+
+    static <T> List<List<T>> chunks(Collection<T> values, int size) {
         List<List<T>> out = new ArrayList<>();
-        List<T> current = new ArrayList<>(Math.min(values.size(), IN_CHUNK));
+        List<T> current = new ArrayList<>(Math.min(values.size(), size));
         for (T v : values) {
             current.add(v);
-            if (current.size() == IN_CHUNK) {
+            if (current.size() == size) {
                 out.add(current);
-                current = new ArrayList<>(IN_CHUNK);
+                current = new ArrayList<>(size);
             }
         }
         if (!current.isEmpty()) {

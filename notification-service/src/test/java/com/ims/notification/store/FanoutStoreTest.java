@@ -1,0 +1,145 @@
+package com.ims.notification.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ims.devplatform.TestPlatform;
+import com.ims.protocol.TargetType;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fan-out groups on the Mongo-wire store: a role message to more members than one group holds keeps exact per-recipient
+ * state through receipts, concurrent writers, replay, expiry and latecomers.
+ */
+class FanoutStoreTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
+    private static MongoClient client;
+    private DeliveryStore store;
+    private final String tenant = "t" + UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeAll
+    static void connect() {
+        client = MongoClients.create(TestPlatform.shared().mongoUri("fanout-test"));
+    }
+
+    @AfterAll
+    static void close() {
+        client.close();
+    }
+
+    private DeliveryStore store() {
+        if (store == null) {
+            store = new DeliveryStore(client.getDatabase("fanout-test"));
+            store.ensureIndexes(Duration.ofDays(1));
+        }
+        return store;
+    }
+
+    private StoredMessage message(String id, long seq, TargetType type, Instant expiresAt) {
+        StoredMessage m = new StoredMessage(Keys.message(tenant, id), tenant, id, type, "ops", "t", "{}", NOW, expiresAt, seq);
+        store().insertMessages(List.of(m));
+        return m;
+    }
+
+    private static List<String> users(int n) {
+        return IntStream.range(0, n).mapToObj(i -> "u" + i).toList();
+    }
+
+    private List<String> keys(StoredMessage m, List<String> users) {
+        return users.stream().map(u -> Keys.delivery(m.key(), u)).toList();
+    }
+
+    @Test
+    void roleMessageToMoreMembersThanAGroupHoldsKeepsEachRecipientsState() {
+        int members = DeliveryStore.FANOUT_GROUP_SIZE * 2 + 500;
+        StoredMessage m = message("m1", 10, TargetType.ROLE, null);
+        assertThat(store().insertFanout(m, users(members), NOW, NOW.plusSeconds(30))).isEqualTo(members);
+        assertThat(store().insertFanout(m, users(members), NOW, NOW.plusSeconds(30))).as("a retried batch adds nothing").isZero();
+
+        List<String> delivered = users(members).subList(0, 2_000);
+        List<String> acked = users(members).subList(1_000, 1_500);
+        long[] changed = store().applyReceipts(keys(m, delivered), keys(m, acked), NOW);
+        assertThat(changed).containsExactly(2_000, 500);
+        // Repeated receipts and receipts of strangers change nothing.
+        assertThat(store().applyReceipts(keys(m, delivered), keys(m, List.of("stranger")), NOW)).containsExactly(0, 0);
+
+        assertThat(store().counts(m.key())).containsAllEntriesOf(Map.of(DeliveryStatus.PENDING, (long) members - 2_000,
+                DeliveryStatus.DELIVERED, 1_500L, DeliveryStatus.ACKED, 500L, DeliveryStatus.EXPIRED, 0L));
+        assertThat(store().status(Keys.delivery(m.key(), "u1200"))).contains(DeliveryStatus.ACKED);
+        assertThat(store().status(Keys.delivery(m.key(), "u2400"))).contains(DeliveryStatus.PENDING);
+        assertThat(store().status(Keys.delivery(m.key(), "stranger"))).isEmpty();
+
+        List<OpenDelivery> open = store().openDeliveries(tenant, List.of("u1200", "u1600", "u2499"));
+        assertThat(open).extracting(OpenDelivery::userId).containsExactlyInAnyOrder("u1600", "u2499");
+        assertThat(open).allSatisfy(d -> assertThat(Keys.isFanoutEntry(d.key())).isTrue());
+        assertThat(store().countUnread(tenant, "u1600", NOW)).isEqualTo(1);
+        assertThat(store().userDeliveries(tenant, "u1200", EnumSet.of(DeliveryStatus.ACKED), null, 10, NOW))
+                .extracting(UserDelivery::messageId).containsExactly("m1");
+    }
+
+    @Test
+    void concurrentReceiptsForOneGroupAreAllKept() throws Exception {
+        StoredMessage m = message("m2", 20, TargetType.ROLE, null);
+        store().insertFanout(m, users(400), NOW, null);
+        List<CompletableFuture<long[]>> writers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            List<String> mine = users(400).subList(w * 100, w * 100 + 100);
+            writers.add(CompletableFuture.supplyAsync(() -> {
+                long acked = 0;
+                for (int i = 0; i < mine.size(); i += 10) {
+                    acked += store().applyReceipts(List.of(), keys(m, mine.subList(i, i + 10)), NOW)[1];
+                }
+                return new long[] {acked};
+            }));
+        }
+        long total = 0;
+        for (CompletableFuture<long[]> f : writers) {
+            total += f.get()[0];
+        }
+        assertThat(total).isEqualTo(400);
+        assertThat(store().counts(m.key())).containsEntry(DeliveryStatus.ACKED, 400L).containsEntry(DeliveryStatus.PENDING, 0L);
+    }
+
+    @Test
+    void expiryClosesOpenEntriesOnlyAndAcksCannotReopenThem() {
+        StoredMessage m = message("m3", 30, TargetType.ROLE, NOW.plusSeconds(5));
+        store().insertFanout(m, users(3), NOW, NOW.plusSeconds(1));
+        store().applyReceipts(List.of(), keys(m, List.of("u0")), NOW);
+        assertThat(store().dueForRedelivery(NOW.plusSeconds(2), 100)).extracting(OpenDelivery::userId).contains("u1", "u2");
+
+        assertThat(store().expireDue(NOW.plusSeconds(6))).isGreaterThanOrEqualTo(2);
+        assertThat(store().applyReceipts(List.of(), keys(m, List.of("u1")), NOW.plusSeconds(7))).containsExactly(0, 0);
+        assertThat(store().counts(m.key())).containsEntry(DeliveryStatus.ACKED, 1L).containsEntry(DeliveryStatus.EXPIRED, 2L);
+        assertThat(store().openDeliveries(tenant, List.of("u1", "u2"))).isEmpty();
+        assertThat(store().dueForRedelivery(NOW.plusSeconds(60), 100)).noneMatch(d -> d.messageKey().equals(m.key()));
+    }
+
+    @Test
+    void latecomerGetsAGroupOfItsOwnOnceAndSendTimeRecipientsNone() {
+        StoredMessage m = message("m4", 40, TargetType.ALL, null);
+        store().insertFanout(m, List.of("online1", "online2"), NOW, NOW.plusSeconds(30));
+        Map<StoredMessage, List<String>> wanted = Map.of(m, List.of("online1", "away"));
+        assertThat(store().insertLateFanout(wanted, NOW)).isEqualTo(1);
+        assertThat(store().insertLateFanout(wanted, NOW)).isZero();
+
+        assertThat(store().openDeliveries(tenant, List.of("away", "online1"))).extracting(OpenDelivery::userId)
+                .containsExactlyInAnyOrder("away", "online1");
+        assertThat(store().applyReceipts(List.of(), keys(m, List.of("away", "online1")), NOW)).containsExactly(0, 2);
+        assertThat(store().counts(m.key())).containsEntry(DeliveryStatus.ACKED, 2L).containsEntry(DeliveryStatus.PENDING, 1L);
+        assertThat(store().markAckedBy(tenant, "online2", Set.of("m4"), NOW)).isEqualTo(1);
+    }
+}
