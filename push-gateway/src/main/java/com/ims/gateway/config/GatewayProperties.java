@@ -61,7 +61,7 @@ public record GatewayProperties(
             @DefaultValue("5s") Duration sendTimeout) {
     }
 
-    public record Receipts(@DefaultValue("50ms") Duration flushInterval, @DefaultValue("500") int maxBatch) {
+    public record Receipts(@DefaultValue("200ms") Duration flushInterval, @DefaultValue("2000") int maxBatch) {
     }
 
     public record Kafka(@DefaultValue("1") short replication) {

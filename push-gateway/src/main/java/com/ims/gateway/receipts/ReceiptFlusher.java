@@ -9,7 +9,7 @@ import com.ims.protocol.internal.ReceiptBatch;
 
 /**
  * Moves receipt batches from {@link ReceiptCollector} to {@code ims.receipts} (key: gateway id): on the periodic flush
- * (~50 ms) and as soon as a batch is full. Runs on the gateway scheduler; the send itself is the outbox's.
+ * (~200 ms) and as soon as a batch is full. Runs on the gateway scheduler; the send itself is the outbox's.
  */
 public final class ReceiptFlusher implements Runnable {
 

@@ -105,8 +105,20 @@ final class MemorySecondaryIndex extends Index<Object> {
     @Override
     public synchronized void updateInPlace(Document oldDocument, Document newDocument, Object position,
                                            MongoCollection<Object> collection) {
+        if (sameIndexedValues(oldDocument, newDocument)) {
+            return; // most updates change fields no index holds: no need to take out and put back every key
+        }
         unindex(oldDocument, position);
         add(newDocument, position, collection);
+    }
+
+    private boolean sameIndexedValues(Document a, Document b) {
+        for (String field : keys()) {
+            if (field.indexOf('.') >= 0 || !java.util.Objects.equals(a.get(field), b.get(field))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void unindex(Document document, Object position) {
