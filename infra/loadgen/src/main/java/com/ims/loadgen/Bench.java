@@ -27,7 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Bench {
 
     public static final Set<String> VALUE_OPTIONS = Set.of(
-            "target", "url", "publish-url", "connections", "user-prefix", "tenant", "role", "label",
+            "target", "url", "publish-url", "publish-via", "kafka-bootstrap", "connections", "user-prefix", "tenant", "role", "label",
             "source-addrs", "conns-per-addr", "io-threads", "handshake-concurrency",
             "connect-timeout", "ramp-timeout", "min-delay", "max-delay", "prompt-jitter", "ack-interval",
             "server-pid", "server-port", "json", "progress", "payload-bytes", "max-inflight", "publish-connections",
@@ -107,9 +107,25 @@ public final class Bench {
         return new Fleet(config, latency, tracker);
     }
 
+    /** {@code --publish-via http} (default): the producer API; {@code kafka} (IMS only): records on ims.notifications. */
     public Publisher newPublisher() {
+        if (publishesViaKafka()) {
+            return Publisher.kafka(args.string("kafka-bootstrap", "127.0.0.1:9092"), tenant == null ? "default" : tenant,
+                    args.integer("max-inflight", 512));
+        }
         return new Publisher(URI.create(args.string("publish-url", target.defaultPublishUrl)), publisherToken(),
                 args.integer("publish-connections", 8), args.integer("max-inflight", 512));
+    }
+
+    public boolean publishesViaKafka() {
+        String via = args.string("publish-via", "http");
+        if (!via.equals("http") && !via.equals("kafka")) {
+            throw new IllegalArgumentException("--publish-via must be http or kafka, not " + via);
+        }
+        if (via.equals("kafka") && target != Target.IMS) {
+            throw new IllegalArgumentException("--publish-via kafka needs --target ims (the peers have no Kafka)");
+        }
+        return via.equals("kafka");
     }
 
     /** A producer request; the payload is padded to about {@code --payload-bytes}. */

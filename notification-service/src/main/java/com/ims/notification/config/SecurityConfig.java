@@ -1,6 +1,7 @@
 package com.ims.notification.config;
 
 import com.ims.support.auth.ImsJwtDecoders;
+import com.ims.support.auth.VerifiedTokenCache;
 import com.ims.support.net.AddressAllowlistFilter;
 import com.ims.support.net.ClientAddressResolver;
 import jakarta.servlet.http.HttpServletResponse;
@@ -30,10 +31,14 @@ public class SecurityConfig {
 
     private static final String PUBLISH = "SCOPE_ims:publish";
     private static final String ADMIN = "SCOPE_ims:admin";
+    private static final int VERIFIED_TOKENS = 10_000;
+    private static final java.time.Duration VERIFIED_TOKEN_MAX_AGE = java.time.Duration.ofMinutes(5);
 
+    /** Verified tokens remembered: a producer sends the same token with every request (VerifiedTokenCache). */
     @Bean
     JwtDecoder jwtDecoder(NotificationProperties properties) {
-        return ImsJwtDecoders.create(properties.jwtSettings());
+        return new VerifiedTokenCache(ImsJwtDecoders.create(properties.jwtSettings()), VERIFIED_TOKENS,
+                VERIFIED_TOKEN_MAX_AGE, java.time.Clock.systemUTC());
     }
 
     @Bean
@@ -43,8 +48,11 @@ public class SecurityConfig {
                 new AddressAllowlistFilter.Rule("admin", List.of("/api/v1/notifications/**", "/api/v1/roles/**"),
                         properties.adminAllowlist())),
                 new ClientAddressResolver(properties.trustedProxies()));
+        // A stateless token API: no session, saved request or logout endpoint to keep.
         http.csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(c -> c.disable())
+                .logout(l -> l.disable())
                 .addFilterBefore(allowlist, BearerTokenAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus", "/error").permitAll()

@@ -118,6 +118,8 @@ final class Common {
     static void commonParams(Bench bench, Result result) {
         result.param("connections", bench.connections)
                 .param("url", bench.args.string("url", bench.target.defaultUrl))
+                .param("publish via", bench.publishesViaKafka() ? "kafka " + bench.args.string("kafka-bootstrap", "127.0.0.1:9092")
+                        : "http " + bench.args.string("publish-url", bench.target.defaultPublishUrl))
                 .param("user prefix", bench.userPrefix);
         if (bench.target.authenticated) {
             result.param("role", bench.role);
