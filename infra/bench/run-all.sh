@@ -9,6 +9,7 @@
 # Knobs (defaults = the targets): IDLE_N=15000 IDLE_HOLD=60s FANOUT_N=10000 FANOUT_RATE=1 FANOUT_DURATION=60s
 # UNICAST_N=1000 UNICAST_RATES=100,250,500,1000,1500 UNICAST_STEP=20s STORM_N=10000 STORM_RATE=100 STORM_MODE=term|kill
 # STORM_PEERS=0 (1 also storms the peers, which have no store and lose what is sent while clients are away)
+# IMS's unicast runs twice: producer API (as the peers) and records on ims.notifications (--publish-via kafka).
 # OUT=infra/bench/results/<UTC timestamp>  LOADGEN_OPTS="-Xmx4g"  BENCH_DATA=/tmp/ims-bench
 # Needs: ./ims build (IMS jars), mvn -pl infra/loadgen -am install -DskipTests (loadgen.jar), node 20, redis-server.
 set -euo pipefail
@@ -68,6 +69,9 @@ for system in $SYSTEMS; do
     --duration "$FANOUT_DURATION" --settle 10s   # 10 s: let IMS learn 10,000 role members from presence first
   has unicast && loadgen unicast "$system" "unicast-$system.json" --connections "$UNICAST_N" --rates "$UNICAST_RATES" \
     --step "$UNICAST_STEP"
+  # IMS also takes records on ims.notifications (the contract's Kafka path): the same durable path without HTTP.
+  [[ "$system" == ims ]] && has unicast && loadgen unicast "$system" "unicast-$system-kafka.json" --publish-via kafka \
+    --connections "$UNICAST_N" --rates "$UNICAST_RATES" --step "$UNICAST_STEP" --label "ims (via Kafka)"
   if has reconnect; then
     if [[ "$system" == ims ]]; then
       loadgen reconnect "$system" "reconnect-$system.json" --connections "$STORM_N" --rate "$STORM_RATE" \

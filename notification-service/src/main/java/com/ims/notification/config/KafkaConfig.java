@@ -43,7 +43,9 @@ public class KafkaConfig {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // Every send of this service is on a latency path (routing, the producer API); batches still form under load,
+        // while a request is in flight.
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         // A send to an unreachable broker fails within these bounds instead of hanging a listener or a request.
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
@@ -95,6 +97,9 @@ public class KafkaConfig {
         f.setConsumerFactory(cf);
         f.setBatchListener(true);
         f.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
+        // Committed after each batch, without waiting for the broker's answer: the next poll does not pay a round trip,
+        // and a commit that fails is covered by the next one (a batch read twice is idempotent).
+        f.getContainerProperties().setSyncCommits(false);
         // Only outages reach the container (the processors handle bad records themselves): retry the whole batch,
         // uncommitted, until the store or broker is back. Nothing is skipped, so nothing is lost.
         ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);

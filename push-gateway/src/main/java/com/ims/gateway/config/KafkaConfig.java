@@ -20,6 +20,7 @@ import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 
 import com.ims.gateway.delivery.DeliveryListener;
+import com.ims.gateway.metrics.GatewayMetrics;
 import com.ims.gateway.delivery.DeliveryRouter;
 import com.ims.protocol.Topics;
 import com.ims.support.kafka.JsonSerde;
@@ -52,8 +53,8 @@ public class KafkaConfig {
     }
 
     @Bean
-    DeliveryListener deliveryListener(DeliveryRouter router) {
-        return new DeliveryListener(router);
+    DeliveryListener deliveryListener(DeliveryRouter router, GatewayMetrics metrics) {
+        return new DeliveryListener(router, metrics);
     }
 
     /**
@@ -76,6 +77,9 @@ public class KafkaConfig {
         container.setMessageListener(listener);
         container.setConsumerRebalanceListener(listener);
         container.setClientId("ims-gateway-" + identity.id());
+        // Offsets here only say where a restarted consumer would resume, and it jumps to the end anyway: never wait
+        // for a commit between polls.
+        container.setSyncCommits(false);
         return new KafkaMessageListenerContainer<>(factory, container);
     }
 }

@@ -1,6 +1,7 @@
 package com.ims.gateway.delivery;
 
 import java.util.Collection;
+import com.ims.gateway.metrics.GatewayMetrics;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.consumer.Consumer;
@@ -24,11 +25,13 @@ public final class DeliveryListener implements MessageListener<String, byte[]>, 
     private static final Logger log = LoggerFactory.getLogger(DeliveryListener.class);
 
     private final DeliveryRouter router;
+    private final GatewayMetrics metrics;
     /** Set once the consumer owns the partition and sits at its end: from then on, a produced record reaches us. */
     private final AtomicBoolean assigned = new AtomicBoolean();
 
-    public DeliveryListener(DeliveryRouter router) {
+    public DeliveryListener(DeliveryRouter router, GatewayMetrics metrics) {
         this.router = router;
+        this.metrics = metrics;
     }
 
     @Override
@@ -44,7 +47,9 @@ public final class DeliveryListener implements MessageListener<String, byte[]>, 
                     e.getClass().getSimpleName());
             return;
         }
-        router.route(delivery, System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        metrics.deliveryLag(now - record.timestamp());
+        router.route(delivery, now);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import com.ims.protocol.CloseCodes;
 
@@ -22,6 +23,7 @@ public final class GatewayMetrics {
     private final Counter queueOverflows;
     private final Counter rateLimited;
     private final Counter badFrames;
+    private final Timer deliveryLag;
     private final Map<CloseCodes, Counter> closes = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
@@ -42,6 +44,13 @@ public final class GatewayMetrics {
                 .description("client frames refused by the per-connection rate limit").register(registry);
         this.badFrames = Counter.builder("ims.gateway.frames.bad")
                 .description("client frames answered with BAD_MESSAGE or UNKNOWN_TYPE").register(registry);
+        this.deliveryLag = Timer.builder("ims.gateway.delivery.lag")
+                .description("from a GatewayDelivery record's timestamp (sent by notification-service) to its routing here")
+                .register(registry);
+    }
+
+    public void deliveryLag(long millis) {
+        deliveryLag.record(Math.max(0, millis), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     public void gauge(String name, String description, Supplier<Number> value) {
