@@ -71,7 +71,7 @@ for system in $SYSTEMS; do
     --step "$UNICAST_STEP"
   # IMS also takes records on ims.notifications (the contract's Kafka path): the same durable path without HTTP.
   [[ "$system" == ims ]] && has unicast && loadgen unicast "$system" "unicast-$system-kafka.json" --publish-via kafka \
-    --connections "$UNICAST_N" --rates "$UNICAST_RATES" --step "$UNICAST_STEP" --label "ims (via Kafka)"
+    --connections "$UNICAST_N" --rates "$UNICAST_RATES" --step "$UNICAST_STEP" --label "via Kafka"
   if has reconnect; then
     if [[ "$system" == ims ]]; then
       loadgen reconnect "$system" "reconnect-$system.json" --connections "$STORM_N" --rate "$STORM_RATE" \
