@@ -40,7 +40,7 @@ public final class EmbeddedMongo implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         MVStore store = new MVStore.Builder().fileName(file.toAbsolutePath().toString()).open();
-        return start(new DurableH2Backend(store), port, file.toString());
+        return start(DurableH2Backend.open(store), port, file.toString());
     }
 
     /** A store in memory only, for tests that need no durability. */
