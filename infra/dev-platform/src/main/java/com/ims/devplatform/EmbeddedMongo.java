@@ -39,7 +39,10 @@ public final class EmbeddedMongo implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        MVStore store = new MVStore.Builder().fileName(file.toAbsolutePath().toString()).open();
+        // MVStore closes itself on an error in its background work; say so instead of failing every later write silently.
+        MVStore store = new MVStore.Builder().fileName(file.toAbsolutePath().toString())
+                .backgroundExceptionHandler((thread, e) -> log.error("store background error thread={}", thread.getName(), e))
+                .open();
         return start(DurableH2Backend.open(store), port, file.toString());
     }
 

@@ -8,8 +8,8 @@ import java.util.Set;
 import org.h2.mvstore.MVStore;
 
 /**
- * mongo-java-server's H2 backend, made to commit its MVStore before it acknowledges a write, to use indexes the way
- * MongoDB does and to keep documents as BSON (see {@link IndexedH2Database}).
+ * mongo-java-server's H2 backend, made to commit its MVStore before it acknowledges a write, and to use indexes the way
+ * MongoDB does (see {@link IndexedH2Database}).
  *
  * @implNote The stock backend lets MVStore commit in the background about once a second, so a {@code kill -9} erased writes
  *     it had already acknowledged (seen on these machines). Committing after every write command closes that window: an
@@ -26,13 +26,11 @@ public final class DurableH2Backend extends H2Backend {
         super(store);
     }
 
-    /** The backend over {@code store}, whose documents are first converted to BSON if an older version wrote them. */
     public static DurableH2Backend open(MVStore store) {
-        DocumentFormat.migrate(store);
         return new DurableH2Backend(store);
     }
 
-    /** A store that lives in memory only: same indexing and format, nothing to make durable. */
+    /** A store that lives in memory only: same indexing, nothing to make durable. */
     public static DurableH2Backend inMemory() {
         return open(new MVStore.Builder().open());
     }
