@@ -205,7 +205,7 @@ public class IngestProcessor {
         long resolving = System.nanoTime();
         Map<String, List<String>> roleMembers = new HashMap<>();
         List<Document> deliveries = new ArrayList<>();
-        List<java.util.function.IntSupplier> fanouts = new ArrayList<>();
+        List<Document> fanoutGroups = new ArrayList<>();
         List<Route> routing = new ArrayList<>(batch.size());
         for (Accepted a : batch) {
             NotificationRequest r = a.request();
@@ -232,7 +232,8 @@ public class IngestProcessor {
                 } else {
                     // One document per group of recipients, not per recipient: see FanoutStore.
                     boolean anyOnline = recipients.stream().anyMatch(u -> routes.isOnline(new UserKey(r.tenant(), u)));
-                    fanouts.add(() -> store.insertFanout(m, recipients, a.acceptedAt(), anyOnline ? now.plus(redeliveryAfter) : null));
+                    fanoutGroups.addAll(store.newFanoutGroups(m, recipients, a.acceptedAt(),
+                            anyOnline ? now.plus(redeliveryAfter) : null));
                 }
                 routing.add(new Route(new Outgoing(r.tenant(), r.id(), true, m.expiresAtMillis(), m.frame()),
                         r.targetType(), recipients));
@@ -243,14 +244,10 @@ public class IngestProcessor {
             }
         }
         long inserting = System.nanoTime();
-        int storedCount = store.insertDeliveries(deliveries);
-        for (java.util.function.IntSupplier fanout : fanouts) {
-            storedCount += fanout.getAsInt();
-        }
-        deliveriesStored.increment(storedCount);
+        deliveriesStored.increment(store.insertDeliveries(deliveries) + store.insertFanoutGroups(fanoutGroups));
         long insertMs = (System.nanoTime() - inserting) / 1_000_000;
         if (insertMs > SLOW_BATCH_MS) {
-            log.info("slow delivery insert deliveries={} fanouts={} insertMs={} resolveMs={}", deliveries.size(), fanouts.size(), insertMs,
+            log.info("slow delivery insert deliveries={} fanoutGroups={} insertMs={} resolveMs={}", deliveries.size(), fanoutGroups.size(), insertMs,
                     (inserting - resolving) / 1_000_000);
         }
         return routing;

@@ -134,12 +134,18 @@ public class DeliveryStore {
     }
 
     /**
-     * Stores the recipients of a role or broadcast message in groups. Returns how many recipients were new.
+     * The fan-out group documents of a role or broadcast message (see {@link FanoutStore}), for
+     * {@link #insertFanoutGroups}.
      *
      * @param nextAttemptAt set when some recipient was routed live just now (the redelivery clock runs), null otherwise
      */
-    public int insertFanout(StoredMessage message, List<String> recipients, Instant now, Instant nextAttemptAt) {
-        return fanouts.insert(fanouts.newGroups(message, recipients, now, nextAttemptAt));
+    public List<Document> newFanoutGroups(StoredMessage message, List<String> recipients, Instant now, Instant nextAttemptAt) {
+        return fanouts.newGroups(message, recipients, now, nextAttemptAt);
+    }
+
+    /** Inserts fan-out groups in one unordered bulk; one that exists already is left as it is. Returns the new recipients. */
+    public int insertFanoutGroups(List<Document> groups) {
+        return fanouts.insert(groups);
     }
 
     /**
@@ -440,8 +446,7 @@ public class DeliveryStore {
                     Filters.eq("tenant", tenant), Filters.eq("userId", userId), Filters.in("status", OPEN)), update));
         }
         long rows = deliveries.bulkWrite(updates, new BulkWriteOptions().ordered(false)).getModifiedCount();
-        return rows + fanouts.markAckedBy(tenant, userId,
-                messageIds.stream().map(id -> Keys.message(tenant, id)).toList(), at);
+        return rows + fanouts.markAckedBy(userId, messageIds.stream().map(id -> Keys.message(tenant, id)).toList(), at);
     }
 
     /**
@@ -513,11 +518,12 @@ public class DeliveryStore {
         }
     }
 
-    private static <T> List<List<T>> chunks(Collection<T> values) {
+    /** {@code values} in lists of at most {@link #IN_CHUNK}, one {@code $in} query each. */
+    static <T> List<List<T>> chunks(Collection<T> values) {
         return chunks(values, IN_CHUNK);
     }
 
-    static <T> List<List<T>> chunks(Collection<T> values, int size) {
+    private static <T> List<List<T>> chunks(Collection<T> values, int size) {
         List<List<T>> out = new ArrayList<>();
         List<T> current = new ArrayList<>(Math.min(values.size(), size));
         for (T v : values) {

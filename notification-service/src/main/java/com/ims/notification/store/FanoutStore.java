@@ -37,7 +37,6 @@ import org.bson.conversions.Bson;
 public class FanoutStore {
 
     private static final int CAS_TRIES = 8;
-    private static final int IN_CHUNK = 1_000;
 
     private final MongoCollection<Document> groups;
     private final int groupSize;
@@ -95,29 +94,43 @@ public class FanoutStore {
     /** Of (message, user) pairs, as {@link Keys#delivery}, those some group of the message holds already. */
     Set<String> present(Collection<String> messageKeys, Collection<String> userIds) {
         Set<String> wanted = new HashSet<>(userIds);
+        Map<String, Set<String>> usersByMessage = new HashMap<>();
+        messageKeys.forEach(key -> usersByMessage.put(key, wanted));
         Set<String> out = new HashSet<>();
-        java.util.function.Consumer<FanoutGroup> collect = g -> {
-            for (String u : g.users()) {
-                if (wanted.contains(u)) {
-                    out.add(Keys.delivery(g.messageKey, u));
+        for (Bson filter : holding(usersByMessage)) {
+            forEachGroup(filter, g -> {
+                for (String u : g.users()) {
+                    if (wanted.contains(u)) {
+                        out.add(Keys.delivery(g.messageKey, u));
+                    }
                 }
-            }
-        };
-        for (List<String> chunk : DeliveryStore.chunks(messageKeys, IN_CHUNK)) {
-            forEachGroup(Filters.and(Filters.in("messageKey", chunk), Filters.eq("late", false)), collect);
-        }
-        List<String> lateIds = new ArrayList<>();
-        messageKeys.forEach(key -> wanted.forEach(u -> lateIds.add(Keys.fanoutGroup(key, "~" + u))));
-        for (List<String> chunk : DeliveryStore.chunks(lateIds, IN_CHUNK)) {
-            forEachGroup(Filters.in("_id", chunk), collect);
+            });
         }
         return out;
+    }
+
+    /**
+     * Filters that together find every group that may hold one of these (message, user) pairs: the send-time groups of
+     * each message, and the late groups by id, one per pair (never all of a broadcast's latecomers). Chunked per
+     * {@code $in}.
+     */
+    private static List<Bson> holding(Map<String, ? extends Collection<String>> usersByMessage) {
+        List<Bson> filters = new ArrayList<>();
+        for (List<String> chunk : DeliveryStore.chunks(usersByMessage.keySet())) {
+            filters.add(Filters.and(Filters.in("messageKey", chunk), Filters.eq("late", false)));
+        }
+        List<String> lateIds = new ArrayList<>();
+        usersByMessage.forEach((key, users) -> users.forEach(u -> lateIds.add(Keys.fanoutGroup(key, "~" + u))));
+        for (List<String> chunk : DeliveryStore.chunks(lateIds)) {
+            filters.add(Filters.in("_id", chunk));
+        }
+        return filters;
     }
 
     /** The open entries of these users of one tenant, oldest first. Expired ones may be among them: callers skip them. */
     List<OpenDelivery> open(String tenant, Collection<String> userIds) {
         List<OpenDelivery> out = new ArrayList<>();
-        for (List<String> chunk : DeliveryStore.chunks(new HashSet<>(userIds), IN_CHUNK)) {
+        for (List<String> chunk : DeliveryStore.chunks(new HashSet<>(userIds))) {
             Set<String> wanted = new HashSet<>(chunk);
             forEachGroup(Filters.and(Filters.eq("tenant", tenant), Filters.eq("done", false), Filters.in("users", chunk)), g -> {
                 for (int i = 0; i < g.users().size(); i++) {
@@ -164,7 +177,7 @@ public class FanoutStore {
     }
 
     void unschedule(Collection<String> groupIds) {
-        for (List<String> chunk : DeliveryStore.chunks(groupIds, IN_CHUNK)) {
+        for (List<String> chunk : DeliveryStore.chunks(groupIds)) {
             groups.updateMany(Filters.in("_id", chunk), Updates.set("nextAttemptAt", null));
         }
     }
@@ -202,19 +215,15 @@ public class FanoutStore {
             }
             return n;
         };
-        // Send-time groups by message; late groups by id, one per user who reported (never all of a broadcast's).
-        List<String> lateIds = new ArrayList<>();
+        Map<String, Set<String>> reported = new HashMap<>();
         for (String key : messageKeys) {
             Set<String> users = new HashSet<>(delivered.getOrDefault(key, Set.of()));
             users.addAll(acked.getOrDefault(key, Set.of()));
-            users.forEach(u -> lateIds.add(Keys.fanoutGroup(key, "~" + u)));
+            reported.put(key, users);
         }
         long[] changed = {0, 0};
-        for (List<String> chunk : DeliveryStore.chunks(messageKeys, IN_CHUNK)) {
-            add(changed, change(Filters.and(Filters.in("messageKey", chunk), Filters.eq("late", false)), apply));
-        }
-        for (List<String> chunk : DeliveryStore.chunks(lateIds, IN_CHUNK)) {
-            add(changed, change(Filters.in("_id", chunk), apply));
+        for (Bson filter : holding(reported)) {
+            add(changed, change(filter, apply));
         }
         return changed;
     }
@@ -255,8 +264,9 @@ public class FanoutStore {
         for (Document d : groups.find(Filters.and(filters)).sort(Sorts.descending("seq"))) {
             FanoutGroup g = FanoutGroup.of(d);
             int i = g.indexOf(userId);
-            if (i >= 0 && statuses.contains(g.userDelivery(i).statusAt(now))) {
-                out.add(g.userDelivery(i));
+            UserDelivery entry = i >= 0 ? g.userDelivery(i) : null;
+            if (entry != null && statuses.contains(entry.statusAt(now))) {
+                out.add(entry);
                 if (out.size() >= limit) {
                     break;
                 }
@@ -276,14 +286,10 @@ public class FanoutStore {
         return n[0];
     }
 
-    /** ACKED for the user's own entries of these messages. */
-    long markAckedBy(String tenant, String userId, Collection<String> messageKeys, Instant at) {
+    /** ACKED for the user's own entries of these messages ({@link Keys#message} of the user's tenant). */
+    long markAckedBy(String userId, Collection<String> messageKeys, Instant at) {
         Map<String, Set<String>> acked = new HashMap<>();
-        for (String key : messageKeys) {
-            if (key.startsWith(tenant + "/")) {
-                acked.put(key, Set.of(userId));
-            }
-        }
+        messageKeys.forEach(key -> acked.put(key, Set.of(userId)));
         return mark(Map.of(), acked, at)[1];
     }
 

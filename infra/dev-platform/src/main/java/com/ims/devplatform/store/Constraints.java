@@ -21,32 +21,24 @@ final class Constraints {
 
     /** The values {@code field} must take, or null when the query does not pin it to scalars. */
     static List<Object> valuesOf(Document query, String field) {
-        List<Object> found = scalarValues(query.get(field), query.containsKey(field));
-        if (found != null) {
-            return found;
-        }
-        if (query.get("$and") instanceof Collection<?> members) {
-            for (Object member : members) {
-                if (member instanceof Document d && d.size() == 1) {
-                    List<Object> inMember = scalarValues(d.get(field), d.containsKey(field));
-                    if (inMember != null) {
-                        return inMember;
-                    }
-                }
-            }
-        }
-        return null;
+        Object condition = condition(query, field);
+        return condition == null ? null : scalarValues(condition, true);
     }
 
     /** The raw {@code _id} condition when it is an equality or an {@code $in}, to hand to the {@code _id} index alone. */
     static Object idCondition(Document query) {
-        if (scalarValues(query.get("_id"), query.containsKey("_id")) != null) {
-            return query.get("_id");
+        return condition(query, "_id");
+    }
+
+    /** The query's condition on {@code field} as written, when it is an equality or an {@code $in} of scalars. */
+    private static Object condition(Document query, String field) {
+        if (scalarValues(query.get(field), query.containsKey(field)) != null) {
+            return query.get(field);
         }
         if (query.get("$and") instanceof Collection<?> members) {
             for (Object member : members) {
-                if (member instanceof Document d && d.size() == 1 && scalarValues(d.get("_id"), d.containsKey("_id")) != null) {
-                    return d.get("_id");
+                if (member instanceof Document d && d.size() == 1 && scalarValues(d.get(field), d.containsKey(field)) != null) {
+                    return d.get(field);
                 }
             }
         }
