@@ -5,6 +5,7 @@
 #   infra/bench/run-all.sh                               # everything, full size (about 25 minutes)
 #   SYSTEMS="peer-ws peer-socketio" infra/bench/run-all.sh
 #   SCENARIOS="idle fanout" IDLE_N=1000 FANOUT_N=1000 infra/bench/run-all.sh   # a quick smoke
+#   SYSTEMS=ims-ha SCENARIOS=reconnect infra/bench/run-all.sh    # the storm with two gateways behind haproxy
 #
 # Knobs (defaults = the issue's targets): IDLE_N=15000 IDLE_HOLD=60s FANOUT_N=10000 FANOUT_RATE=1 FANOUT_DURATION=60s
 # UNICAST_N=1000 UNICAST_RATES=100,250,500,1000,1500 UNICAST_STEP=20s STORM_N=10000 STORM_RATE=100 STORM_MODE=term|kill
@@ -38,10 +39,12 @@ cp "$LOADGEN_JAR" "$OUT/loadgen.jar"; LOADGEN_JAR="$OUT/loadgen.jar"
 trap '"$SYS" stop all >/dev/null 2>&1 || true' EXIT
 
 loadgen() { # scenario system json [options...]
-  local scenario="$1" system="$2" json="$3"; shift 3
+  local scenario="$1" system="$2" json="$3" target="$2"; shift 3
+  # ims-ha is IMS behind haproxy (systems.sh): the same wire, another address
+  [[ "$system" == ims-ha ]] && { target=ims; set -- --url ws://127.0.0.1:8000/ws --label "2 gateways behind haproxy" "$@"; }
   echo "---- $scenario @ $system -> $json" >&2
   # shellcheck disable=SC2086
-  "$JAVA" $LOADGEN_OPTS -jar "$LOADGEN_JAR" "$scenario" --target "$system" --server-pid "$("$SYS" pids "$system")" \
+  "$JAVA" $LOADGEN_OPTS -jar "$LOADGEN_JAR" "$scenario" --target "$target" --server-pid "$("$SYS" pids "$system")" \
     --json "$OUT/$json" --progress 5s "$@" 2>>"$OUT/progress.log" | tee -a "$OUT/tables.txt" \
     || echo "loadgen $scenario @ $system failed (see $OUT/progress.log)" | tee -a "$OUT/tables.txt"
 }
@@ -73,7 +76,11 @@ for system in $SYSTEMS; do
   [[ "$system" == ims ]] && has unicast && loadgen unicast "$system" "unicast-$system-kafka.json" --publish-via kafka \
     --connections "$UNICAST_N" --rates "$UNICAST_RATES" --step "$UNICAST_STEP" --label "via Kafka"
   if has reconnect; then
-    if [[ "$system" == ims ]]; then
+    # Gateway B stands in for the other gateways of a deployment, which serve traffic, so their JIT is warm: it has
+    # taken no connection yet (haproxy sends all to A), so 10,000 connections go to it directly first and leave.
+    [[ "$system" == ims-ha ]] && loadgen idle "$system" "warmup-gateway-b.json" --url ws://127.0.0.1:8090/ws \
+      --connections 10000 --hold 5s --no-gc --user-prefix warm-
+    if [[ "$system" == ims || "$system" == ims-ha ]]; then
       loadgen reconnect "$system" "reconnect-$system.json" --connections "$STORM_N" --rate "$STORM_RATE" \
         --restart-cmd "$SYS restart-gateway $STORM_MODE" --timeout 120s
     elif [[ "$STORM_PEERS" == 1 ]]; then

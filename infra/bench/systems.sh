@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Starts and stops the systems the benchmarks compare, each fresh, on loopback ports of this machine.
-#   infra/bench/systems.sh start <ims|peer-ws|peer-socketio>
-#   infra/bench/systems.sh stop  <ims|peer-ws|peer-socketio|all>
+#   infra/bench/systems.sh start <ims|ims-ha|peer-ws|peer-socketio>
+#   infra/bench/systems.sh stop  <ims|ims-ha|peer-ws|peer-socketio|all>
 #   infra/bench/systems.sh restart-gateway [term|kill]   # IMS only: drain (SIGTERM, clients get 1012) or crash (SIGKILL)
+#                                                        # of the gateway on 8080 (gateway A with ims-ha)
 #   infra/bench/systems.sh restart-peer <peer-ws|peer-socketio>   # kill the WebSocket server and start it again
 #   infra/bench/systems.sh pids <system>                 # the pids the loadgen should measure, comma-separated
-# Ports: IMS as CONTRACT section 2 (8080/8081/8082, Kafka 9092, store 27017); peer-ws 9001 (+ publisher 9002);
+# Ports: IMS as CONTRACT section 2 (8080/8081/8082, Kafka 9092, store 27017); ims-ha adds gateway B on 8090 and
+# haproxy on 8000 in front of both (clients use ws://127.0.0.1:8000/ws); peer-ws 9001 (+ publisher 9002);
 # peer-socketio 9011 (+ publisher 9012); Redis for both peers 6390. State lives under $BENCH_DATA (default
 # /tmp/ims-bench), wiped on every start so each run begins with an empty store and a cold server.
 set -euo pipefail
@@ -105,15 +107,15 @@ ims_env() {
   export IMS_KAFKA_BOOTSTRAP="localhost:${IMS_KAFKA_PORT:-9092}" IMS_MONGO_URI="mongodb://localhost:${IMS_MONGO_PORT:-27017}/ims"
 }
 
-start_ims_service() { # name
-  local opts
+start_ims_service() { # module [name: pid and log file, default the module]
+  local opts name="${2:-$1}"
   case "$1" in
     push-gateway) opts="${IMS_GATEWAY_JAVA_OPTS:--Xmx1g -XX:+UseSerialGC $(compact_headers)}" ;;
     *) opts="${IMS_SERVICE_JAVA_OPTS:--Xmx768m -XX:+UseSerialGC}" ;;
   esac
   # shellcheck disable=SC2086
-  "$JAVA" $opts -jar "$(IMS_JAR "$1")" >>"$LOGS/$1.log" 2>&1 &
-  started "$1" $!
+  ${NICE_PREFIX:-} "$JAVA" $opts -jar "$(IMS_JAR "$1")" >>"$LOGS/$name.log" 2>&1 &
+  started "$name" $!
 }
 
 ims_healthy() { curl -fsS "http://127.0.0.1:$1/actuator/health" | grep -q '"status":"UP"'; }
@@ -139,27 +141,83 @@ start_ims() {
 
 stop_ims() {
   local s
-  for s in push-gateway notification-service presence-service; do stop_one "$s"; done
+  for s in haproxy-1 haproxy-2 push-gateway-b push-gateway notification-service presence-service; do stop_one "$s"; done
   stop_one dev-platform
+}
+
+# IMS as it is deployed for availability: two gateways behind a load balancer. Clients connect to haproxy on 8000,
+# which sends every connection to gateway A (8080) while its health check passes, and to gateway B (8090, a backup)
+# otherwise; restart-gateway restarts A, so all N clients are dropped at once and come back through B. Two haproxy
+# processes share the port (SO_REUSEPORT, haproxy's default): each proxied connection holds two descriptors, and one
+# process may hold at most 20,000.
+HAPROXY_PORT=8000
+start_ims_ha() {
+  command -v haproxy >/dev/null || { log "haproxy missing: apt-get install -y haproxy"; exit 1; }
+  start_ims
+  IMS_GATEWAY_PORT=8090 start_ims_service push-gateway push-gateway-b
+  wait_until push-gateway-b 180 ims_healthy 8090
+  cat >"$RUN/haproxy.cfg" <<CFG
+global
+  maxconn 9500
+defaults
+  mode tcp
+  # a gateway's accept queue is long during a storm: waiting there is not a failure
+  timeout connect 5s
+  timeout client 10m
+  timeout server 10m
+  timeout check 10s
+  retries 2
+  option redispatch
+frontend gateways
+  bind 127.0.0.1:$HAPROXY_PORT
+  maxconn 9500
+  default_backend gateways
+backend gateways
+  # /actuator/health answers 503 from the moment a gateway drains, so new connections go to B before A closes its
+  # clients with 1012
+  option httpchk GET /actuator/health
+  http-check expect status 200
+  # a drain answers 503 at once: A is out within two checks (~0.5 s); a check slowed by a handshake burst (Tomcat's
+  # workers all busy upgrading) is not a failure (timeout check 10s), or A would lose clients to B during the ramp
+  default-server inter 250ms fall 2 rise 2
+  server a 127.0.0.1:8080 check
+  # B takes the whole storm: a health check it answers late under that load must not take it out (nothing else would
+  # serve)
+  server b 127.0.0.1:8090 check backup inter 1s fall 10
+CFG
+  local i
+  for i in 1 2; do
+    haproxy -db -f "$RUN/haproxy.cfg" >>"$LOGS/haproxy-$i.log" 2>&1 &
+    started "haproxy-$i" $!
+  done
+  wait_until haproxy 10 curl -fsS -o /dev/null "http://127.0.0.1:$HAPROXY_PORT/actuator/health"
+  log "ims-ha up: clients on ws://127.0.0.1:$HAPROXY_PORT/ws, gateway A pid $(pid_of push-gateway), B pid $(pid_of push-gateway-b)"
 }
 
 restart_gateway() { # term | kill
   ims_env
   stop_one push-gateway "$([[ "${1:-term}" == kill ]] && echo KILL || echo TERM)"
-  start_ims_service push-gateway
+  if [[ -n "$(pid_of push-gateway-b)" ]]; then
+    # ims-ha: in a deployment the restarted gateway starts on its own host; here its JVM start (8-9 s of a core) would
+    # take CPU from gateway B while B takes the storm, so it starts at a lower priority
+    NICE_PREFIX="nice -n 10" start_ims_service push-gateway
+  else
+    start_ims_service push-gateway
+  fi
   wait_until push-gateway 180 ims_healthy 8080
 }
 
 pids() {
   case "$1" in
     ims) echo "$(pid_of push-gateway),$(pid_of notification-service),$(pid_of presence-service),$(pid_of dev-platform)" ;;
+    ims-ha) echo "$(pid_of push-gateway),$(pid_of push-gateway-b),$(pid_of notification-service),$(pid_of presence-service),$(pid_of dev-platform)" ;;
     peer-ws|peer-socketio) echo "$(pid_of "$1-server"),$(pid_of "$1-publisher"),$(pid_of redis)" ;;
   esac
 }
 
 case "${1:-}" in
-  start) case "${2:-}" in ims) start_ims ;; peer-ws|peer-socketio) start_peer "$2" ;; *) exit 2 ;; esac ;;
-  stop) case "${2:-}" in ims) stop_ims ;; peer-ws|peer-socketio) stop_peer "$2" ;;
+  start) case "${2:-}" in ims) start_ims ;; ims-ha) start_ims_ha ;; peer-ws|peer-socketio) start_peer "$2" ;; *) exit 2 ;; esac ;;
+  stop) case "${2:-}" in ims|ims-ha) stop_ims ;; peer-ws|peer-socketio) stop_peer "$2" ;;
                          all) stop_ims; stop_peer peer-ws; stop_peer peer-socketio ;; *) exit 2 ;; esac ;;
   restart-gateway) restart_gateway "${2:-term}" ;;
   restart-peer) stop_one "$2-server" KILL; start_peer_server "$2" ;;

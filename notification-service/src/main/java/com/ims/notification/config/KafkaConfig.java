@@ -31,6 +31,8 @@ public class KafkaConfig {
 
     /** Records per poll of the ingest listener: one bulk write and one awaited send round per poll. */
     private static final int INGEST_MAX_POLL_RECORDS = 500;
+    /** How often consumed offsets are committed; what a crash may make the service read again. */
+    static final java.time.Duration OFFSET_COMMIT_INTERVAL = java.time.Duration.ofSeconds(1);
 
     @Bean
     KafkaAdmin.NewTopics sharedTopics(NotificationProperties properties) {
@@ -96,9 +98,13 @@ public class KafkaConfig {
         ConcurrentKafkaListenerContainerFactory<String, byte[]> f = new ConcurrentKafkaListenerContainerFactory<>();
         f.setConsumerFactory(cf);
         f.setBatchListener(true);
-        f.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
-        // Committed after each batch, without waiting for the broker's answer: the next poll does not pay a round trip,
-        // and a commit that fails is covered by the next one (a batch read twice is idempotent).
+        // Offsets of processed batches are committed at most once per OFFSET_COMMIT_INTERVAL (and on revocation and
+        // stop), not after every poll: each commit is a write to the broker's offsets log, and per poll they were a large
+        // share of the broker's requests under load. Commits do not wait for the broker's answer, and one that fails is
+        // covered by the next. A crash re-reads at most that interval's batches, which is idempotent (see
+        // IngestProcessor; receipts and presence events apply the same way twice).
+        f.getContainerProperties().setAckMode(ContainerProperties.AckMode.TIME);
+        f.getContainerProperties().setAckTime(OFFSET_COMMIT_INTERVAL.toMillis());
         f.getContainerProperties().setSyncCommits(false);
         // Only outages reach the container (the processors handle bad records themselves): retry the whole batch,
         // uncommitted, until the store or broker is back. Nothing is skipped, so nothing is lost.

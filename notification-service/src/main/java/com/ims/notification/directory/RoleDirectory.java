@@ -15,6 +15,8 @@ import com.mongodb.client.model.WriteModel;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.Map;
 import org.bson.Document;
 
@@ -106,18 +108,17 @@ public class RoleDirectory {
             return;
         }
         List<WriteModel<Document>> writes = new ArrayList<>();
-        claims.forEach((userId, roles) -> {
-            for (String role : roles) {
-                writes.add(new UpdateOneModel<>(Filters.eq("_id", Keys.membership(tenant, role, userId)),
-                        Updates.combine(identity(tenant, role, userId), Updates.set("claim", true)),
-                        new UpdateOptions().upsert(true)));
-            }
-        });
+        // Memberships already claimed are left alone: a reconnect (the common case, 10,000 at once in a storm) claims
+        // what it claimed before and writes nothing.
+        Set<String> claimed = new HashSet<>();
         for (Document d : members.find(Filters.and(Filters.eq("tenant", tenant),
                 Filters.in("userId", new ArrayList<>(claims.keySet()))))) {
             Collection<String> roles = claims.get(d.getString("userId"));
             if (roles == null || roles.contains(d.getString("role"))) {
-                continue; // the upsert above keeps it claimed
+                if (Boolean.TRUE.equals(d.get("claim"))) {
+                    claimed.add(d.getString("_id"));
+                }
+                continue; // claimed below unless it already is
             }
             Object id = d.get("_id");
             if (Boolean.TRUE.equals(d.get("admin"))) {
@@ -129,6 +130,16 @@ public class RoleDirectory {
                 writes.add(new DeleteOneModel<>(Filters.and(Filters.eq("_id", id), Filters.ne("admin", true))));
             }
         }
+        claims.forEach((userId, roles) -> {
+            for (String role : roles) {
+                String id = Keys.membership(tenant, role, userId);
+                if (!claimed.contains(id)) {
+                    writes.add(new UpdateOneModel<>(Filters.eq("_id", id),
+                            Updates.combine(identity(tenant, role, userId), Updates.set("claim", true)),
+                            new UpdateOptions().upsert(true)));
+                }
+            }
+        });
         if (!writes.isEmpty()) {
             members.bulkWrite(writes, new BulkWriteOptions().ordered(false));
         }

@@ -11,7 +11,7 @@ import com.mongodb.client.model.WriteModel;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import com.mongodb.client.model.Filters;
@@ -31,6 +31,8 @@ public class UserDirectory {
 
     /** Watermark of a user never seen: every unexpired broadcast still kept is materialized on the first connect. */
     public static final long NO_WATERMARK = -1L;
+    /** {@code lastSeenAt} is kept to this resolution: a connect within it after the last one writes nothing. */
+    static final java.time.Duration LAST_SEEN_RESOLUTION = java.time.Duration.ofMinutes(1);
 
     private final MongoCollection<Document> users;
 
@@ -53,34 +55,47 @@ public class UserDirectory {
     }
 
     /**
-     * {@link #remember} for many users of a connect batch: one unordered bulk upsert, then one {@code $in} read of the
-     * watermarks. Returns user id → watermark per tenant-qualified key ({@link Keys#user}).
+     * {@link #remember} for many users of a connect batch: one {@code $in} read of the watermarks and last-seen times,
+     * then one unordered bulk upsert of the users new or not seen within {@link #LAST_SEEN_RESOLUTION}. Returns user id →
+     * watermark per tenant-qualified key ({@link Keys#user}).
      */
     public Map<String, Long> rememberAll(Collection<UserKey> batch, Instant at) {
         Map<String, Long> out = new HashMap<>();
         if (batch.isEmpty()) {
             return out;
         }
-        List<WriteModel<Document>> writes = new ArrayList<>(batch.size());
-        List<String> ids = new ArrayList<>(batch.size());
-        for (UserKey u : new LinkedHashSet<>(batch)) {
-            String id = Keys.user(u.tenant(), u.userId());
-            ids.add(id);
-            writes.add(new UpdateOneModel<>(Filters.eq("_id", id),
-                    Updates.combine(Updates.set("tenant", u.tenant()), Updates.set("userId", u.userId()),
-                            Updates.set("lastSeenAt", Date.from(at)), Updates.setOnInsert("firstSeenAt", Date.from(at))),
-                    new UpdateOptions().upsert(true)));
+        Map<String, UserKey> byId = new LinkedHashMap<>();
+        for (UserKey u : batch) {
+            byId.put(Keys.user(u.tenant(), u.userId()), u);
         }
-        users.bulkWrite(writes, new BulkWriteOptions().ordered(false));
-        for (String id : ids) {
+        Map<String, Date> lastSeen = new HashMap<>();
+        for (String id : byId.keySet()) {
             out.put(id, NO_WATERMARK);
         }
-        users.find(Filters.in("_id", ids)).projection(Projections.include("broadcastWatermark")).forEach(d -> {
-            Object watermark = d.get("broadcastWatermark");
-            if (watermark instanceof Number n) {
-                out.put(d.getString("_id"), n.longValue());
+        users.find(Filters.in("_id", new ArrayList<>(byId.keySet())))
+                .projection(Projections.include("broadcastWatermark", "lastSeenAt")).forEach(d -> {
+                    String id = d.getString("_id");
+                    lastSeen.put(id, d.getDate("lastSeenAt"));
+                    if (d.get("broadcastWatermark") instanceof Number n) {
+                        out.put(id, n.longValue());
+                    }
+                });
+        // A user seen within LAST_SEEN_RESOLUTION is not written again: in a reconnect storm every user was seen seconds
+        // ago, and 10,000 upserts that change nothing but a timestamp were the bulk of the store's work per connect.
+        Date stale = Date.from(at.minus(LAST_SEEN_RESOLUTION));
+        List<WriteModel<Document>> writes = new ArrayList<>();
+        byId.forEach((id, u) -> {
+            Date seen = lastSeen.get(id);
+            if (seen == null || seen.before(stale)) {
+                writes.add(new UpdateOneModel<>(Filters.eq("_id", id),
+                        Updates.combine(Updates.set("tenant", u.tenant()), Updates.set("userId", u.userId()),
+                                Updates.set("lastSeenAt", Date.from(at)), Updates.setOnInsert("firstSeenAt", Date.from(at))),
+                        new UpdateOptions().upsert(true)));
             }
         });
+        if (!writes.isEmpty()) {
+            users.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+        }
         return out;
     }
 

@@ -328,8 +328,23 @@ public class DeliveryStore {
         List<String> rowsDelivered = split(delivered, fanout, fanoutDelivered);
         List<String> rowsAcked = split(acked, fanout, fanoutAcked);
         long[] changed = fanouts.mark(fanoutDelivered, fanoutAcked, at);
-        changed[0] += markDelivered(rowsDelivered, at);
-        changed[1] += markAcked(rowsAcked, at);
+        // A delivery acked within the same receipt window (the usual case: the client acks within milliseconds) gets one
+        // update that records both, not two.
+        Set<String> ackedRows = new HashSet<>(rowsAcked);
+        List<String> deliveredOnly = new ArrayList<>(rowsDelivered.size());
+        Set<String> both = new HashSet<>();
+        for (String key : rowsDelivered) {
+            (ackedRows.contains(key) ? both : deliveredOnly).add(key);
+        }
+        List<String> ackedOnly = new ArrayList<>(rowsAcked.size());
+        for (String key : ackedRows) {
+            if (!both.contains(key)) {
+                ackedOnly.add(key);
+            }
+        }
+        long bothChanged = markDeliveredAndAcked(both, at);
+        changed[0] += markDelivered(deliveredOnly, at) + bothChanged;
+        changed[1] += markAcked(ackedOnly, at) + bothChanged;
         return changed;
     }
 
@@ -382,6 +397,16 @@ public class DeliveryStore {
         return conditionalSet(deliveryKeys, OPEN,
                 Updates.combine(Updates.set("status", DeliveryStatus.ACKED.name()), Updates.set("ackedAt", Date.from(at)),
                         Updates.set("nextAttemptAt", null)));
+    }
+
+    /**
+     * Both receipts at once: ACKED from PENDING or DELIVERED; {@code $min} sets {@code deliveredAt} on a PENDING delivery
+     * (which has none) and keeps the earlier one of a DELIVERED delivery.
+     */
+    long markDeliveredAndAcked(Collection<String> deliveryKeys, Instant at) {
+        return conditionalSet(deliveryKeys, OPEN,
+                Updates.combine(Updates.set("status", DeliveryStatus.ACKED.name()), Updates.min("deliveredAt", Date.from(at)),
+                        Updates.set("ackedAt", Date.from(at)), Updates.set("nextAttemptAt", null)));
     }
 
     private long conditionalSet(Collection<String> keys, List<String> fromStatuses, Bson update) {

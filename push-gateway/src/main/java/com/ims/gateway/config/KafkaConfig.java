@@ -77,8 +77,10 @@ public class KafkaConfig {
         container.setMessageListener(listener);
         container.setConsumerRebalanceListener(listener);
         container.setClientId("ims-gateway-" + identity.id());
-        // Offsets here only say where a restarted consumer would resume, and it jumps to the end anyway: never wait
-        // for a commit between polls.
+        // Offsets here only say where a restarted consumer would resume, and it jumps to the end anyway: commit rarely
+        // (each commit is a write to the broker's offsets log) and never wait for one between polls.
+        container.setAckMode(ContainerProperties.AckMode.TIME);
+        container.setAckTime(5_000);
         container.setSyncCommits(false);
         return new KafkaMessageListenerContainer<>(factory, container);
     }

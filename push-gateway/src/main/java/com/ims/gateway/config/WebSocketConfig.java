@@ -32,6 +32,9 @@ import com.ims.gateway.session.GatewayWebSocketHandler;
 @EnableWebSocket
 public class WebSocketConfig implements WebSocketConfigurer {
 
+    /** The WebSocket endpoint (CONTRACT section 4). */
+    public static final String PATH = "/ws";
+
     private static final Logger log = LoggerFactory.getLogger(WebSocketConfig.class);
 
     private final GatewayWebSocketHandler handler;
@@ -54,7 +57,7 @@ public class WebSocketConfig implements WebSocketConfigurer {
         } else {
             log.info("allowed WebSocket origins={}", origins);
         }
-        registry.addHandler(handler, "/ws")
+        registry.addHandler(handler, PATH)
                 .setHandshakeHandler(new DefaultHandshakeHandler(new LeanUpgradeStrategy()))
                 .addInterceptors(new WsHandshakeInterceptor(authenticator))
                 .setAllowedOriginPatterns(origins.toArray(String[]::new));

@@ -12,6 +12,8 @@ public final class PresencePublisher {
     private final KafkaOutbox outbox;
     private final String gatewayId;
     private final long leaseMillis;
+    /** Set by {@link #stopped()}: STOPPED already tells presence that every connection of this gateway is gone. */
+    private volatile boolean stopped;
 
     public PresencePublisher(KafkaOutbox outbox, String gatewayId, long leaseMillis) {
         this.outbox = outbox;
@@ -23,7 +25,15 @@ public final class PresencePublisher {
         publish(PresenceEvent.connected(gatewayId, tenant, userId, clientId, roles, System.currentTimeMillis()));
     }
 
+    /**
+     * Nothing once the gateway sent STOPPED: a drain closes every connection, and one DISCONNECTED per connection would
+     * only repeat what STOPPED said, as a burst of events presence and notification-service must read while those very
+     * users reconnect elsewhere.
+     */
     public void disconnected(String tenant, String userId, String clientId) {
+        if (stopped) {
+            return;
+        }
         publish(PresenceEvent.disconnected(gatewayId, tenant, userId, clientId, System.currentTimeMillis()));
     }
 
@@ -37,6 +47,7 @@ public final class PresencePublisher {
     }
 
     public void stopped() {
+        stopped = true;
         publish(PresenceEvent.stopped(gatewayId, System.currentTimeMillis()));
     }
 

@@ -41,6 +41,7 @@ class IndexedStoreTest {
             indexed.createIndex(Indexes.ascending("tenant", "userId", "status", "seq"));
             indexed.createIndex(Indexes.ascending("status", "nextAttemptAt"));
             indexed.createIndex(Indexes.ascending("tags"));
+            indexed.createIndex(Indexes.ascending("seq"));
             Random random = new Random(7);
             List<Document> docs = new ArrayList<>();
             for (int i = 0; i < 3_000; i++) {
@@ -88,11 +89,19 @@ class IndexedStoreTest {
                 Filters.eq("tags", "a3"),
                 Filters.in("tags", List.of("b1", "a0")),
                 Filters.eq("userId", "u5"),
-                Filters.eq("tenant", "missing"));
+                Filters.eq("tenant", "missing"),
+                // numbers: stored as long, matched as MongoDB does whatever the query's number type
+                Filters.eq("seq", 42),
+                Filters.eq("seq", 42.0),
+                Filters.in("seq", List.of(7, 8.0, 9L, 9.5, 1L << 40)),
+                Filters.and(Filters.eq("tenant", "t0"), Filters.eq("userId", "u3"), Filters.eq("status", "PENDING"),
+                        Filters.in("seq", List.of(100, 200L, 300.0))));
         for (Bson q : queries) {
             List<Document> expected = plain.find(q).sort(Sorts.ascending("_id")).into(new ArrayList<>());
             assertThat(indexed.find(q).sort(Sorts.ascending("_id")).into(new ArrayList<>())).as(q.toString()).isEqualTo(expected);
         }
         assertThat(indexed.countDocuments()).isEqualTo(plain.countDocuments());
+        assertThat(plain.find(Filters.in("seq", List.of(7, 8.0, 9L, 9.5))).first()).as("the number queries find something")
+                .isNotNull();
     }
 }

@@ -54,6 +54,7 @@ public final class ReconnectScenario {
             Common.sleep(bench.args.duration("settle", Duration.ofSeconds(3)));
             long attemptsBefore = fleet.counters().connectAttempts.sum();
             long failuresBefore = fleet.counters().connectFailures.sum();
+            long closesBefore = fleet.counters().closes.sum();
             fleet.resetDropClock();
 
             // its own thread: the common pool has one thread on two cores, and the HTTP client's callbacks need it
@@ -104,7 +105,10 @@ public final class ReconnectScenario {
             Integer exit = restart.completeOnTimeout(null, 1, TimeUnit.SECONDS).join();
             long firstDrop = fleet.firstDropAtMs();
 
-            result.metric("clients dropped", ready - minReady.get())
+            // Behind a load balancer some clients are back before the last one is dropped: "clients dropped" is the
+            // most missing at once, "connections closed" every connection the restart cut.
+            result.metric("connections closed", fleet.counters().closes.sum() - closesBefore)
+                    .metric("clients dropped", ready - minReady.get())
                     .metric("first drop after restart ms", firstDrop > 0 ? firstDrop - dropAt : -1)
                     .metric("all back after ms", allBackAt > 0 ? allBackAt - dropAt : -1)
                     .metric("all back and caught up after ms", caughtUpAt > 0 ? caughtUpAt - dropAt : -1)
