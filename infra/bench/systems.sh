@@ -128,7 +128,7 @@ start_ims() {
   ims_env
   rm -rf "$IMS_DATA_DIR"; mkdir -p "$IMS_DATA_DIR"
   : >"$LOGS/dev-platform.log"
-  "$JAVA" ${IMS_PLATFORM_JAVA_OPTS:--Xmx1g} -jar "$DEV_PLATFORM_JAR" platform >>"$LOGS/dev-platform.log" 2>&1 &
+  "$JAVA" ${IMS_PLATFORM_JAVA_OPTS:--Xmx2g} -jar "$DEV_PLATFORM_JAR" platform >>"$LOGS/dev-platform.log" 2>&1 &   # as ./ims
   started dev-platform $!
   wait_until "Kafka and the store" 90 grep -q '^READY' "$LOGS/dev-platform.log"
   local s
