@@ -330,21 +330,11 @@ public class DeliveryStore {
         long[] changed = fanouts.mark(fanoutDelivered, fanoutAcked, at);
         // A delivery acked within the same receipt window (the usual case: the client acks within milliseconds) gets one
         // update that records both, not two.
-        Set<String> ackedRows = new HashSet<>(rowsAcked);
-        List<String> deliveredOnly = new ArrayList<>(rowsDelivered.size());
-        Set<String> both = new HashSet<>();
-        for (String key : rowsDelivered) {
-            (ackedRows.contains(key) ? both : deliveredOnly).add(key);
-        }
-        List<String> ackedOnly = new ArrayList<>(rowsAcked.size());
-        for (String key : ackedRows) {
-            if (!both.contains(key)) {
-                ackedOnly.add(key);
-            }
-        }
+        Set<String> both = new HashSet<>(rowsDelivered);
+        both.retainAll(new HashSet<>(rowsAcked));
         long bothChanged = markDeliveredAndAcked(both, at);
-        changed[0] += markDelivered(deliveredOnly, at) + bothChanged;
-        changed[1] += markAcked(ackedOnly, at) + bothChanged;
+        changed[0] += markDelivered(rowsDelivered.stream().filter(k -> !both.contains(k)).toList(), at) + bothChanged;
+        changed[1] += markAcked(rowsAcked.stream().filter(k -> !both.contains(k)).toList(), at) + bothChanged;
         return changed;
     }
 
