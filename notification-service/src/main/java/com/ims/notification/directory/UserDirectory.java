@@ -44,14 +44,9 @@ public class UserDirectory {
         users.createIndex(Indexes.ascending("tenant", "userId"));
     }
 
-    /** Records the user as seen (creating it on first sight) and returns its broadcast watermark. */
+    /** Records the user as seen (creating it on first sight) and returns its broadcast watermark: {@link #rememberAll} of one. */
     public long remember(String tenant, String userId, Instant at) {
-        Document d = users.findOneAndUpdate(Filters.eq("_id", Keys.user(tenant, userId)),
-                Updates.combine(Updates.set("tenant", tenant), Updates.set("userId", userId),
-                        Updates.set("lastSeenAt", Date.from(at)), Updates.setOnInsert("firstSeenAt", Date.from(at))),
-                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
-        Object watermark = d == null ? null : d.get("broadcastWatermark");
-        return watermark instanceof Number n ? n.longValue() : NO_WATERMARK;
+        return rememberAll(List.of(new UserKey(tenant, userId)), at).get(Keys.user(tenant, userId));
     }
 
     /**

@@ -71,6 +71,8 @@ class ReconnectWritesTest {
         assertThat(watermarks).containsEntry(Keys.user(tenant, "ann"), 42L)
                 .containsEntry(Keys.user(tenant, "bob"), UserDirectory.NO_WATERMARK);
         assertThat(lastSeen("ann")).isEqualTo(T0);
+        assertThat(users.remember(tenant, "ann", T0.plusSeconds(40))).as("one connect, the same rule").isEqualTo(42L);
+        assertThat(WRITES.get()).isEqualTo(before);
 
         users.rememberAll(batch, T0.plusSeconds(90));
         assertThat(lastSeen("ann")).as("stale after a minute").isEqualTo(T0.plusSeconds(90));
