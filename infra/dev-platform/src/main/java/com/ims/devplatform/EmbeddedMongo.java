@@ -4,6 +4,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import com.ims.devplatform.store.DurableH2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +14,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Mongo-wire store of dev mode and tests: mongo-java-server with its H2 backend in a file under the data directory,
- * committed before each write is acknowledged (see {@link DurableH2Backend}).
+ * committed before a journaled write is acknowledged and within 100 ms of any other (see {@link DurableH2Backend}).
  *
  * <p>Differences from real MongoDB that the services must live with: TTL and partial indexes are accepted but ignored,
  * non-unique indexes live in memory; there are no transactions. docs/OPERATIONS.md lists them.
  */
 public final class EmbeddedMongo implements AutoCloseable {
+
+    /**
+     * Netty event-loop threads of the store. mongo-java-server runs each command on its connection's event loop, so two
+     * connections on one loop wait for each other's commands: with Netty's default (two per core, four here) an ingest
+     * insert waited behind a receipts bulk of hundreds of updates, tens of milliseconds. With a loop per pooled
+     * connection they wait only for the collection they share, statement by statement. Idle loops cost a thread each.
+     */
+    static final int WORKER_THREADS = 32;
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedMongo.class);
 
@@ -46,6 +55,8 @@ public final class EmbeddedMongo implements AutoCloseable {
         MVStore store = new MVStore.Builder().fileName(file.toAbsolutePath().toString())
                 .backgroundExceptionHandler((thread, e) -> log.error("store background error thread={}", thread.getName(), e))
                 .open();
+        // Unjournaled writes reach the file within the journal interval (see DurableH2Backend), as with mongod.
+        store.setAutoCommitDelay(DurableH2Backend.JOURNAL_INTERVAL_MS);
         return start(DurableH2Backend.open(store), port, file.toString());
     }
 
@@ -56,7 +67,7 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     private static EmbeddedMongo start(H2Backend backend, int port, String where) {
         MongoServer server = new MongoServer(backend);
-        server.bind("127.0.0.1", port);
+        server.bind(new InetSocketAddress("127.0.0.1", port), 1, WORKER_THREADS);
         int bound = server.getLocalAddress().getPort();
         log.info("Mongo-wire store started port={} store={}", bound, where);
         return new EmbeddedMongo(server, backend, bound);

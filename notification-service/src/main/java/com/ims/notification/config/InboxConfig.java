@@ -3,6 +3,7 @@ package com.ims.notification.config;
 import com.ims.notification.directory.UserDirectory;
 import com.ims.notification.inbox.Inbox;
 import com.ims.notification.replay.BroadcastMaterializer;
+import com.ims.notification.store.Checkpoints;
 import com.ims.notification.store.DeliveryStore;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
@@ -14,7 +15,7 @@ public class InboxConfig {
 
     /** BroadcastMaterializer is stateless; sharing the watermark in {@code users} is what keeps it consistent with connects. */
     @Bean
-    Inbox inbox(DeliveryStore store, UserDirectory users, Clock clock) {
-        return new Inbox(store, users, new BroadcastMaterializer(store, users), clock);
+    Inbox inbox(DeliveryStore store, UserDirectory users, Checkpoints checkpoints, Clock clock) {
+        return new Inbox(store, users, new BroadcastMaterializer(store, users), checkpoints, clock);
     }
 }

@@ -98,13 +98,13 @@ public class KafkaConfig {
         ConcurrentKafkaListenerContainerFactory<String, byte[]> f = new ConcurrentKafkaListenerContainerFactory<>();
         f.setConsumerFactory(cf);
         f.setBatchListener(true);
-        // Offsets of processed batches are committed at most once per OFFSET_COMMIT_INTERVAL (and on revocation and
-        // stop), not after every poll: each commit is a write to the broker's offsets log, and per poll they were a large
-        // share of the broker's requests under load. Commits do not wait for the broker's answer, and one that fails is
-        // covered by the next. A crash re-reads at most that interval's batches, which is idempotent (see
-        // IngestProcessor; receipts and presence events apply the same way twice).
-        f.getContainerProperties().setAckMode(ContainerProperties.AckMode.TIME);
-        f.getContainerProperties().setAckTime(OFFSET_COMMIT_INTERVAL.toMillis());
+        // The listeners acknowledge a batch once its writes are journaled, at most once per OFFSET_COMMIT_INTERVAL
+        // (Checkpoints), and the container commits what was acknowledged: one journal flush and one offsets-log write a
+        // second instead of per poll (per poll they were most of the embedded store's and a large share of the broker's
+        // work under load). Commits do not wait for the broker's answer, and one that fails is covered by the next. A
+        // crash re-reads at most about that interval's batches, which is idempotent (see IngestProcessor; receipts and
+        // presence events apply the same way twice).
+        f.getContainerProperties().setAckMode(ContainerProperties.AckMode.MANUAL);
         f.getContainerProperties().setSyncCommits(false);
         // Only outages reach the container (the processors handle bad records themselves): retry the whole batch,
         // uncommitted, until the store or broker is back. Nothing is skipped, so nothing is lost.

@@ -16,6 +16,7 @@ import com.ims.notification.routing.GatewayRouter;
 import com.ims.notification.routing.GatewayTopics;
 import com.ims.notification.routing.RouteTable;
 import com.ims.notification.routing.RouteTableLoader;
+import com.ims.notification.store.Checkpoints;
 import com.ims.notification.store.DeliveryStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -132,8 +133,14 @@ public class ServiceConfig {
     }
 
     @Bean
-    IngestListener ingestListener(IngestProcessor processor) {
-        return new IngestListener(processor);
+    IngestListener ingestListener(IngestProcessor processor, Checkpoints checkpoints) {
+        return new IngestListener(processor, checkpoints);
+    }
+
+    /** Store writes made durable once per offset commit instead of one by one (see Checkpoints). */
+    @Bean(destroyMethod = "close")
+    Checkpoints checkpoints(MongoTemplate mongo, Clock clock) {
+        return new Checkpoints(mongo.getCollection("checkpoints"), KafkaConfig.OFFSET_COMMIT_INTERVAL, clock, System::nanoTime);
     }
 
     @Bean
@@ -149,13 +156,14 @@ public class ServiceConfig {
     }
 
     @Bean
-    PresenceEventListener presenceEventListener(ConnectHandler handler, NotificationProperties properties) {
-        return new PresenceEventListener(handler, properties.kafka().sendTimeout());
+    PresenceEventListener presenceEventListener(ConnectHandler handler, Checkpoints checkpoints,
+                                                NotificationProperties properties) {
+        return new PresenceEventListener(handler, checkpoints, properties.kafka().sendTimeout());
     }
 
     @Bean
-    ReceiptListener receiptListener(DeliveryStore store, Clock clock) {
-        return new ReceiptListener(store, clock);
+    ReceiptListener receiptListener(DeliveryStore store, Checkpoints checkpoints, Clock clock) {
+        return new ReceiptListener(store, checkpoints, clock);
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package com.ims.notification.directory;
 
 import com.ims.notification.api.ApiError;
+import com.ims.notification.store.Checkpoints;
 import com.ims.protocol.NotificationRequestParser;
 import com.ims.support.auth.Principal;
 import java.util.List;
@@ -25,8 +26,10 @@ public class RoleController {
     private static final int MAX_NAME = 256;
 
     private final RoleDirectory roles;
+    private final Checkpoints checkpoints;
 
-    public RoleController(RoleDirectory roles) {
+    public RoleController(RoleDirectory roles, Checkpoints checkpoints) {
+        this.checkpoints = checkpoints;
         this.roles = roles;
     }
 
@@ -51,6 +54,7 @@ public class RoleController {
             return invalid("userId");
         }
         roles.add(Principal.of(jwt).tenantFor(tenant), role, userId);
+        checkpoints.journal("roles"); // 204 says it is stored: make it survive a crash
         return ResponseEntity.noContent().build();
     }
 
@@ -60,6 +64,7 @@ public class RoleController {
         if (!roles.remove(Principal.of(jwt).tenantFor(tenant), role, userId)) {
             return ApiError.of(HttpStatus.NOT_FOUND, "not_found", userId + " is not a member of " + role);
         }
+        checkpoints.journal("roles");
         return ResponseEntity.noContent().build();
     }
 

@@ -2,6 +2,7 @@ package com.ims.notification.inbox;
 
 import com.ims.notification.directory.UserDirectory;
 import com.ims.notification.replay.BroadcastMaterializer;
+import com.ims.notification.store.Checkpoints;
 import com.ims.notification.store.DeliveryStore;
 import com.ims.notification.store.StoredMessage;
 import com.ims.notification.store.UserDelivery;
@@ -30,9 +31,12 @@ public class Inbox {
     private final DeliveryStore store;
     private final UserDirectory users;
     private final BroadcastMaterializer broadcasts;
+    private final Checkpoints checkpoints;
     private final Clock clock;
 
-    public Inbox(DeliveryStore store, UserDirectory users, BroadcastMaterializer broadcasts, Clock clock) {
+    public Inbox(DeliveryStore store, UserDirectory users, BroadcastMaterializer broadcasts, Checkpoints checkpoints,
+                 Clock clock) {
+        this.checkpoints = checkpoints;
         this.store = store;
         this.users = users;
         this.broadcasts = broadcasts;
@@ -68,6 +72,7 @@ public class Inbox {
     /** Marks the user's own deliveries of these messages ACKED; returns how many changed. */
     public long ack(String tenant, String userId, AckRequest request) {
         long acked = store.markAckedBy(tenant, userId, request.ids(), clock.instant());
+        checkpoints.journal("inbox"); // the answer says the acks are stored: make them survive a crash
         log.debug("inbox ack tenant={} userId={} requested={} acked={}", tenant, userId, request.ids().size(), acked);
         return acked;
     }

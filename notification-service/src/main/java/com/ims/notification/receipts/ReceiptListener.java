@@ -1,6 +1,7 @@
 package com.ims.notification.receipts;
 
 import com.ims.notification.ingest.Failures;
+import com.ims.notification.store.Checkpoints;
 import com.ims.notification.store.DeliveryStore;
 import com.ims.notification.store.Keys;
 import com.ims.protocol.Json;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.support.Acknowledgment;
 
 /**
  * Applies the gateways' DELIVERED and ACKED receipts to the deliveries, one bulk update per kind per poll. The delivery
@@ -25,16 +27,18 @@ public class ReceiptListener {
     private static final Logger log = LoggerFactory.getLogger(ReceiptListener.class);
 
     private final DeliveryStore store;
+    private final Checkpoints checkpoints;
     private final Clock clock;
 
-    public ReceiptListener(DeliveryStore store, Clock clock) {
+    public ReceiptListener(DeliveryStore store, Checkpoints checkpoints, Clock clock) {
         this.store = store;
+        this.checkpoints = checkpoints;
         this.clock = clock;
     }
 
     @KafkaListener(id = "ims-notification-receipts", topics = Topics.RECEIPTS, groupId = "ims-notification-receipts",
             containerFactory = "eventsContainerFactory", batch = "true")
-    public void onBatch(List<ConsumerRecord<String, byte[]>> records) {
+    public void onBatch(List<ConsumerRecord<String, byte[]>> records, Acknowledgment ack) {
         List<ReceiptBatch> batches = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> r : records) {
             try {
@@ -54,6 +58,7 @@ public class ReceiptListener {
             // Receipts are an optimisation of redelivery: losing a batch costs re-sends, never a message.
             log.error("receipt batch failed and is skipped records={}", records.size(), e);
         }
+        checkpoints.batchDone("receipts", ack);
     }
 
     public void apply(List<ReceiptBatch> batches) {

@@ -2,6 +2,7 @@ package com.ims.notification.replay;
 
 import com.ims.notification.ingest.Failures;
 import com.ims.notification.routing.Sends;
+import com.ims.notification.store.Checkpoints;
 import com.ims.protocol.Json;
 import com.ims.protocol.NotificationRequestParser;
 import com.ims.protocol.Topics;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.support.Acknowledgment;
 
 /** The Kafka edge of connect handling: CONNECTED events from {@code ims.presence.events}; other kinds are not ours. */
 public class PresenceEventListener {
@@ -24,16 +26,18 @@ public class PresenceEventListener {
     static final int MAX_CONNECTS_PER_CALL = 500;
 
     private final ConnectHandler handler;
+    private final Checkpoints checkpoints;
     private final Duration sendTimeout;
 
-    public PresenceEventListener(ConnectHandler handler, Duration sendTimeout) {
+    public PresenceEventListener(ConnectHandler handler, Checkpoints checkpoints, Duration sendTimeout) {
         this.handler = handler;
+        this.checkpoints = checkpoints;
         this.sendTimeout = sendTimeout;
     }
 
     @KafkaListener(id = "ims-notification-presence", topics = Topics.PRESENCE_EVENTS, groupId = "ims-notification-presence",
             containerFactory = "eventsContainerFactory", batch = "true")
-    public void onBatch(List<ConsumerRecord<String, byte[]>> records) {
+    public void onBatch(List<ConsumerRecord<String, byte[]>> records, Acknowledgment ack) {
         List<PresenceEvent> connected = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
             PresenceEvent event = decode(r);
@@ -49,6 +53,7 @@ public class PresenceEventListener {
         if (failed > 0) {
             log.warn("replay sends failed count={} of={}", failed, sends.size());
         }
+        checkpoints.batchDone("presence", ack);
     }
 
     /** The chunk together; if that fails for a reason other than a store outage, each event on its own. */

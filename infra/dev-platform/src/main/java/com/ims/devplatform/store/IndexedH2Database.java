@@ -1,10 +1,14 @@
 package com.ims.devplatform.store;
 
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.backend.h2.H2UniqueIndex;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
@@ -13,7 +17,8 @@ import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
 /**
- * An H2 database of mongo-java-server whose indexes serve queries as MongoDB's would. Three changes, each measured with
+ * An H2 database of mongo-java-server whose documents are stored as BSON ({@link DocumentFormat}) and whose indexes serve
+ * queries as MongoDB's would. Three index changes, each measured with
  * 10,000-document bulks on a collection of 40,000 (numbers in docs/OPERATIONS.md):
  * <ul>
  *   <li>unique index maps compare their keys with {@link KeyValueType} instead of H2's default object type, which
@@ -49,6 +54,15 @@ final class IndexedH2Database extends H2Database {
             throw new IllegalStateException("cannot create the unique index " + indexName, e);
         }
         return keys.size() == 1 && keys.getFirst().getKey().equals("_id") ? new IdLookupIndex(index) : index;
+    }
+
+    /** H2Database's collection, over a data map of BSON values ({@link DocumentFormat}); same map names. */
+    @Override
+    protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+        String namespace = getFullCollectionNamespace(collectionName);
+        MVMap<Object, Document> data = store().openMap(DocumentFormat.DATA_PREFIX + namespace, DocumentFormat.builder());
+        MVMap<String, Object> meta = store().openMap("meta." + namespace);
+        return new H2Collection(this, collectionName, options, data, meta, cursorRegistry);
     }
 
     @Override

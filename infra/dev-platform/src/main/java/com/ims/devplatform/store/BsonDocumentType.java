@@ -1,0 +1,88 @@
+package com.ims.devplatform.store;
+
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
+import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.util.ConcurrentModificationException;
+import java.util.function.BiConsumer;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.WriteBuffer;
+import org.h2.mvstore.type.BasicDataType;
+
+/**
+ * Documents in an MVStore map as BSON, with mongo-java-server's own wire codec, instead of H2's default Java
+ * serialization. Every commit writes each changed page whole, and every page read from the file decodes all its values,
+ * so this codec runs on every write and every cold read.
+ */
+final class BsonDocumentType extends BasicDataType<Document> {
+
+    static final BsonDocumentType INSTANCE = new BsonDocumentType();
+
+    static final int MAX_ATTEMPTS = 100;
+
+    private BsonDocumentType() {
+    }
+
+    @Override
+    public int getMemory(Document document) {
+        // An estimate for the page cache: decoded documents take several times their BSON size.
+        return 64 + 48 * document.size();
+    }
+
+    @Override
+    public void write(WriteBuffer buffer, Document document) {
+        ByteBuf bson = Unpooled.buffer(256);
+        try {
+            encode(document, bson);
+            buffer.putVarInt(bson.readableBytes());
+            buffer.put(bson.nioBuffer());
+        } finally {
+            bson.release();
+        }
+    }
+
+    /**
+     * Encodes into {@code bson}, again from the start if the document changed meanwhile.
+     *
+     * @implNote MVStore writes a page on its background thread while request threads go on. mongo-java-server replaces a
+     *     document on update (it changes a deep clone), but a document that is still being changed when its page is
+     *     written was seen once under load: the encoder's iterator failed, MVStore closed itself and writes were lost.
+     *     Java serialization, the stock format, reads such a document without noticing, torn or not. Here the change is
+     *     noticed and the encoding retried; the page is dirty again after any later put, so the final state is written
+     *     by a later commit anyway.
+     */
+    static void encode(Document document, ByteBuf bson) {
+        encode(document, bson, BsonEncoder::encodeDocument);
+    }
+
+    static void encode(Document document, ByteBuf bson, BiConsumer<Document, ByteBuf> encoder) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                encoder.accept(document, bson);
+                return;
+            } catch (ConcurrentModificationException e) {
+                if (attempt == MAX_ATTEMPTS) {
+                    throw e;
+                }
+                bson.clear();
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    @Override
+    public Document read(ByteBuffer buffer) {
+        int length = DataUtils.readVarInt(buffer);
+        ByteBuffer slice = buffer.slice(buffer.position(), length);
+        buffer.position(buffer.position() + length);
+        return BsonDecoder.decodeBson(Unpooled.wrappedBuffer(slice));
+    }
+
+    @Override
+    public Document[] createStorage(int size) {
+        return new Document[size];
+    }
+}
