@@ -6,6 +6,7 @@ import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
+import java.util.Collection;
 import java.util.ConcurrentModificationException;
 import java.util.function.BiConsumer;
 import org.h2.mvstore.DataUtils;
@@ -22,14 +23,47 @@ final class BsonDocumentType extends BasicDataType<Document> {
     static final BsonDocumentType INSTANCE = new BsonDocumentType();
 
     static final int MAX_ATTEMPTS = 100;
+    private static final int MAX_DEPTH = 4;
 
     private BsonDocumentType() {
     }
 
     @Override
     public int getMemory(Document document) {
-        // An estimate for the page cache: decoded documents take several times their BSON size.
-        return 64 + 48 * document.size();
+        // The page cache's accounting: decoded documents take several times their BSON size. Arrays count by their
+        // elements: a fan-out group holds four arrays of 1,000, and counting its top-level fields only (as before)
+        // put it at 1/250 of its size, so the cache held far more than its budget.
+        try {
+            return (int) Math.min(Integer.MAX_VALUE, 64 + 48 * values(document, 0));
+        } catch (ConcurrentModificationException e) {
+            return 64 + 48 * document.size(); // changing right now: the next put accounts for it again
+        }
+    }
+
+    /** Values in the document, nested documents and arrays included, down to a few levels. */
+    static long values(Object value, int depth) {
+        if (depth > MAX_DEPTH) {
+            return 1;
+        }
+        if (value instanceof Document document) {
+            long n = document.size();
+            for (Object v : document.values()) {
+                if (v instanceof Document || v instanceof Collection<?>) {
+                    n += values(v, depth + 1);
+                }
+            }
+            return n;
+        }
+        if (value instanceof Collection<?> collection) {
+            long n = collection.size();
+            for (Object v : collection) {
+                if (v instanceof Document || v instanceof Collection<?>) {
+                    n += values(v, depth + 1);
+                }
+            }
+            return n;
+        }
+        return 1;
     }
 
     @Override

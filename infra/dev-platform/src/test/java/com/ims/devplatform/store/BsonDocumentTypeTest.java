@@ -8,7 +8,9 @@ import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
 import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -41,5 +43,21 @@ class BsonDocumentTypeTest {
             throw new ConcurrentModificationException();
         })).isInstanceOf(ConcurrentModificationException.class);
         assertThat(calls).hasValue(BsonDocumentType.MAX_ATTEMPTS);
+    }
+
+    @Test
+    void aDocumentsMemoryCountsTheElementsOfItsArrays() {
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            users.add("user-" + i);
+        }
+        Document group = new Document("_id", "m#0").append("users", users).append("status", new ArrayList<>(users))
+                .append("nested", new Document("a", List.of(new Document("b", 1), new Document("c", 2))));
+        Document small = new Document("_id", "m#1").append("users", List.of("one"));
+
+        assertThat(BsonDocumentType.INSTANCE.getMemory(group))
+                .as("two arrays of 1,000 count as 2,000 values, not as two fields")
+                .isGreaterThan(48 * 2_000)
+                .isGreaterThan(100 * BsonDocumentType.INSTANCE.getMemory(small) / 2);
     }
 }
