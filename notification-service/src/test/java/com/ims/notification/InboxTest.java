@@ -6,14 +6,22 @@ import static org.awaitility.Awaitility.await;
 import com.ims.notification.Fixtures.GatewaySim;
 import com.ims.protocol.internal.ReceiptBatch;
 import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.mongodb.core.MongoTemplate;
 import tools.jackson.databind.JsonNode;
 
 /** {@code /api/v1/inbox}: a user's own notifications, newest first, with unread count and acknowledgement over HTTP. */
 class InboxTest extends ServiceTestBase {
+
+    @Autowired
+    MongoTemplate mongo;
 
     private static String userMessage(String tenant, String user, String id, String extra) {
         return "{\"targetType\":\"user\",\"target\":\"" + user + "\",\"tenant\":\"" + tenant + "\",\"id\":\"" + id
@@ -148,8 +156,13 @@ class InboxTest extends ServiceTestBase {
         awaitInbox(uElsewhere, 1);
         assertThat(unread(u)).isEqualTo(3);
 
+        Instant beforeAck = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         HttpResponse<String> r = ack(u, "{\"ids\":[\"m1\",\"m2\",\"m2\",\"v1\",\"unknown\"]}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        // The answer came after a journaled checkpoint (Checkpoints), which makes the acks durable with it.
+        Document checkpoint = mongo.getCollection("checkpoints").find(new Document("_id", "inbox")).first();
+        assertThat(checkpoint).isNotNull();
+        assertThat(checkpoint.getDate("at").toInstant()).isAfterOrEqualTo(beforeAck);
         assertThat(Fixtures.json(r).get("acked").asLong()).as("only the caller's own m1 and m2").isEqualTo(2);
         assertThat(unread(u)).isEqualTo(1);
         assertThat(Fixtures.json(ack(u, "{\"ids\":[\"m1\"]}")).get("acked").asLong()).as("already acked").isZero();

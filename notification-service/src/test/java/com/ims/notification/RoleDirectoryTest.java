@@ -5,19 +5,31 @@ import static org.awaitility.Awaitility.await;
 
 import com.ims.notification.directory.RoleDirectory;
 import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.stream.StreamSupport;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.mongodb.core.MongoTemplate;
 
 /** The role directory API and role membership learned from the roles claim of connecting users. */
 class RoleDirectoryTest extends ServiceTestBase {
+
+    @Autowired
+    MongoTemplate mongo;
 
     @Test
     void adminAddsListsAndRemovesMembersWithinTheTokensTenant() {
         String tenant = "t-" + Fixtures.uid();
         String token = admin(tenant);
+        Instant beforePut = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         assertThat(Fixtures.http("PUT", url("/api/v1/roles/ops/members/alice"), token, null).statusCode()).isEqualTo(204);
+        // 204 came after a journaled checkpoint (Checkpoints), which makes the membership durable with it.
+        Document checkpoint = mongo.getCollection("checkpoints").find(new Document("_id", "roles")).first();
+        assertThat(checkpoint).isNotNull();
+        assertThat(checkpoint.getDate("at").toInstant()).isAfterOrEqualTo(beforePut);
         assertThat(Fixtures.http("PUT", url("/api/v1/roles/ops/members/bob"), token, null).statusCode()).isEqualTo(204);
         assertThat(Fixtures.http("PUT", url("/api/v1/roles/ops/members/bob"), token, null).statusCode()).isEqualTo(204);
 
