@@ -42,28 +42,18 @@ final class BsonDocumentType extends BasicDataType<Document> {
 
     /** Values in the document, nested documents and arrays included, down to a few levels. */
     static long values(Object value, int depth) {
-        if (depth > MAX_DEPTH) {
+        Collection<?> children = value instanceof Document document ? document.values()
+                : value instanceof Collection<?> collection ? collection : null;
+        if (children == null || depth > MAX_DEPTH) {
             return 1;
         }
-        if (value instanceof Document document) {
-            long n = document.size();
-            for (Object v : document.values()) {
-                if (v instanceof Document || v instanceof Collection<?>) {
-                    n += values(v, depth + 1);
-                }
+        long n = children.size();
+        for (Object child : children) {
+            if (child instanceof Document || child instanceof Collection<?>) {
+                n += values(child, depth + 1);
             }
-            return n;
         }
-        if (value instanceof Collection<?> collection) {
-            long n = collection.size();
-            for (Object v : collection) {
-                if (v instanceof Document || v instanceof Collection<?>) {
-                    n += values(v, depth + 1);
-                }
-            }
-            return n;
-        }
-        return 1;
+        return n;
     }
 
     @Override

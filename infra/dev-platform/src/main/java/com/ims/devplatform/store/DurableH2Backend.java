@@ -5,6 +5,8 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.Document;
 import io.netty.channel.Channel;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.h2.mvstore.MVStore;
 
 /**
@@ -25,15 +27,14 @@ import org.h2.mvstore.MVStore;
  */
 public final class DurableH2Backend extends H2Backend {
 
-    private static final Set<String> WRITE_COMMANDS = Set.of(
-            "insert", "update", "delete", "findandmodify", "findAndModify", "createIndexes", "dropIndexes",
-            "drop", "create", "renameCollection", "dropDatabase");
-
     /** How long an unjournaled write may wait for its commit: mongod's default {@code commitIntervalMs}. */
     public static final int JOURNAL_INTERVAL_MS = 100;
 
     private static final Set<String> SCHEMA_COMMANDS = Set.of("createIndexes", "dropIndexes", "drop", "create",
             "renameCollection", "dropDatabase");
+    private static final Set<String> WRITE_COMMANDS = Stream.concat(
+            Stream.of("insert", "update", "delete", "findandmodify", "findAndModify"), SCHEMA_COMMANDS.stream())
+            .collect(Collectors.toUnmodifiableSet());
 
     private DurableH2Backend(MVStore store) {
         super(store);
