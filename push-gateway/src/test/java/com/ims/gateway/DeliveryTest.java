@@ -1,5 +1,10 @@
 package com.ims.gateway;
 
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -7,6 +12,7 @@ import tools.jackson.databind.JsonNode;
 
 import com.ims.gateway.support.GatewayTestBase;
 import com.ims.gateway.support.WsTestClient;
+import com.ims.protocol.Json;
 import com.ims.protocol.Topics;
 import com.ims.protocol.internal.GatewayDelivery;
 
@@ -55,6 +61,80 @@ class DeliveryTest extends GatewayTestBase {
             push(toUsers(tenant, List.of("big"), "m-big", frame("notification", "m-big", text)));
             JsonNode delivered = client.awaitFrame(f -> "m-big".equals(f.path("id").asString()));
             assertThat(delivered.path("payload").path("text").asString()).isEqualTo(text);
+        }
+    }
+
+    @Test
+    void aLargeDeliveryLeavesAsOneTextFrameNotAsBufferSizedFragments() throws Exception {
+        // Read off the wire: the frame of the delivery must be one final text frame (FIN set, opcode 1), however small the
+        // container's per-connection buffers are (EncodedTextSender).
+        String tenant = unique("t");
+        String text = "a€😀é".repeat(2_000);
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /ws?token=" + token("raw", tenant) + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            String response = readHeaders(in);
+            assertThat(response).startsWith("HTTP/1.1 101");
+            RawFrame connected = RawFrame.read(in);
+            assertThat(connected.text()).contains("\"connected\"");
+
+            push(toUsers(tenant, List.of("raw"), "m-raw", frame("notification", "m-raw", text)));
+
+            RawFrame delivered = RawFrame.read(in);
+            while (!delivered.text().contains("m-raw")) { // the session's other frames: pings (answered) and the like
+                if (delivered.text().contains("\"ping\"")) {
+                    sendMasked(out, "{\"type\":\"pong\"}");
+                }
+                delivered = RawFrame.read(in);
+            }
+            assertThat(delivered.fin()).as("one final frame").isTrue();
+            assertThat(delivered.opcode()).as("a text frame").isEqualTo(1);
+            // 2,000 × 10 UTF-8 bytes of text: 40 times the container's 512-byte WebSocket buffers, all in this frame
+            assertThat(delivered.payload().length).isGreaterThan(20_000);
+            JsonNode json = Json.tree(delivered.text());
+            assertThat(json.path("id").asString()).isEqualTo("m-raw");
+            assertThat(json.path("payload").path("text").asString()).isEqualTo(text);
+        }
+    }
+
+    /** A client text frame; clients must mask (RFC 6455 section 5.3), the mask here is zero. */
+    private static void sendMasked(OutputStream out, String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        out.write(new byte[] {(byte) 0x81, (byte) (0x80 | payload.length), 0, 0, 0, 0});
+        out.write(payload);
+        out.flush();
+    }
+
+    private static String readHeaders(DataInputStream in) throws IOException {
+        StringBuilder headers = new StringBuilder();
+        while (!headers.toString().endsWith("\r\n\r\n")) {
+            headers.append((char) in.readUnsignedByte());
+        }
+        return headers.toString();
+    }
+
+    /** One server frame as it came off the socket (servers do not mask). */
+    private record RawFrame(boolean fin, int opcode, byte[] payload) {
+        static RawFrame read(DataInputStream in) throws IOException {
+            int b0 = in.readUnsignedByte();
+            int b1 = in.readUnsignedByte();
+            long length = b1 & 0x7f;
+            if (length == 126) {
+                length = in.readUnsignedShort();
+            } else if (length == 127) {
+                length = in.readLong();
+            }
+            byte[] payload = new byte[Math.toIntExact(length)];
+            in.readFully(payload);
+            return new RawFrame((b0 & 0x80) != 0, b0 & 0x0f, payload);
+        }
+
+        String text() {
+            return new String(payload, StandardCharsets.UTF_8);
         }
     }
 

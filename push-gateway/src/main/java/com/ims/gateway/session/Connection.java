@@ -179,7 +179,9 @@ public final class Connection {
                     break;
                 }
                 try {
-                    session.sendMessage(frame.message());
+                    if (!EncodedTextSender.send(nativeSession(), frame.utf8())) {
+                        session.sendMessage(frame.message());
+                    }
                     hooks.written(this, frame);
                 } catch (IOException | RuntimeException e) {
                     log.debug("write failed clientId={} userId={} error={}", clientId, user.userId(), e.toString());
@@ -194,6 +196,10 @@ public final class Connection {
                 return;
             }
         }
+    }
+
+    private Object nativeSession() {
+        return session instanceof NativeWebSocketSession nativeSession ? nativeSession.getNativeSession() : null;
     }
 
     // ---- heartbeat ---------------------------------------------------------------------------------------------

@@ -1,5 +1,8 @@
 package com.ims.gateway.session;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
 import org.springframework.web.socket.TextMessage;
 
 /**
@@ -7,18 +10,19 @@ import org.springframework.web.socket.TextMessage;
  * recipient connection, so the frame is encoded and converted once however many sockets receive it.
  *
  * @param message    the WebSocket message, shared by all recipients
+ * @param utf8       the same text encoded once, read-only, written to each recipient as one frame (EncodedTextSender)
  * @param bytes      UTF-8 size, counted against the per-connection byte limit
  * @param messageId  id of a delivery (for dedupe after replay and for receipts); null for control frames
  * @param persistent whether a DELIVERED receipt is reported once the frame is written
  */
-public record OutboundFrame(TextMessage message, long bytes, String messageId, boolean persistent) {
+public record OutboundFrame(TextMessage message, ByteBuffer utf8, long bytes, String messageId, boolean persistent) {
 
     public static OutboundFrame control(String encoded) {
         return of(encoded, null, false);
     }
 
     public static OutboundFrame of(String encoded, String messageId, boolean persistent) {
-        TextMessage message = new TextMessage(encoded);
-        return new OutboundFrame(message, message.getPayloadLength(), messageId, persistent);
+        ByteBuffer utf8 = ByteBuffer.wrap(encoded.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+        return new OutboundFrame(new TextMessage(encoded), utf8, utf8.remaining(), messageId, persistent);
     }
 }
