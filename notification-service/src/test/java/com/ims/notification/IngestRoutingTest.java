@@ -2,6 +2,8 @@ package com.ims.notification;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.ArgumentMatchers.eq;
 
 import com.ims.notification.Fixtures.DltReader;
 import com.ims.notification.Fixtures.GatewaySim;
@@ -10,6 +12,11 @@ import com.ims.protocol.internal.GatewayDelivery;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
+import org.bson.Document;
+import org.mockito.InOrder;
+import org.mockito.Mockito;
+import com.ims.notification.routing.GatewayRouter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -80,6 +87,31 @@ class IngestRoutingTest extends ServiceTestBase {
             // Encoded once: every gateway gets the same frame.
             assertThat(a.pushes().getFirst().frame()).isEqualTo(b.pushes().getFirst().frame());
         }
+    }
+
+    @Test
+    void aRoleMessageIsStoredAndRoutedOneGroupOfRecipientsAtATime() {
+        // 1,500 members: two groups (1,000 and 500). The first group's users are routed before the second is written.
+        String tenant = "t-" + Fixtures.uid();
+        List<String> members = IntStream.range(0, 1_500).mapToObj(i -> String.format("m%04d", i)).toList();
+        roles.addAll(tenant, "everyone", members);
+
+        Fixtures.sendNotification(tenant, "{\"targetType\":\"role\",\"target\":\"everyone\",\"tenant\":\"" + tenant
+                + "\",\"type\":\"announcement\",\"payload\":{}}");
+
+        await().atMost(WAIT).until(() -> Mockito.mockingDetails(gatewayRouter).getInvocations().stream()
+                .filter(i -> i.getMethod().getName().equals("toUsers")
+                        && ((GatewayRouter.Outgoing) i.getArgument(0)).tenant().equals(tenant))
+                .count() == 2);
+        InOrder order = Mockito.inOrder(deliveryStore, gatewayRouter);
+        order.verify(deliveryStore).insertFanoutGroups(argThat(groups -> usersOf(groups).equals(members.subList(0, 1_000))));
+        order.verify(gatewayRouter).toUsers(argThat(o -> o.tenant().equals(tenant)), eq(members.subList(0, 1_000)));
+        order.verify(deliveryStore).insertFanoutGroups(argThat(groups -> usersOf(groups).equals(members.subList(1_000, 1_500))));
+        order.verify(gatewayRouter).toUsers(argThat(o -> o.tenant().equals(tenant)), eq(members.subList(1_000, 1_500)));
+    }
+
+    private static List<String> usersOf(List<Document> groups) {
+        return groups.stream().flatMap(g -> g.getList("users", String.class).stream()).toList();
     }
 
     @Test

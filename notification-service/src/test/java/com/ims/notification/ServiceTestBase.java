@@ -13,6 +13,8 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import com.ims.notification.directory.RoleDirectory;
+import com.ims.notification.routing.GatewayRouter;
+import com.ims.notification.store.DeliveryStore;
 import com.ims.notification.routing.RouteTable;
 import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 import com.ims.protocol.UserKey;
@@ -42,6 +44,13 @@ public abstract class ServiceTestBase {
     /** A spy in the shared base, so that every class keeps one context: tests make one role lookup throw. */
     @MockitoSpyBean
     RoleDirectory roles;
+
+    /** Spies too (same reason): a test checks the order in which a role message's groups are stored and routed. */
+    @MockitoSpyBean
+    DeliveryStore deliveryStore;
+
+    @MockitoSpyBean
+    GatewayRouter gatewayRouter;
 
     @DynamicPropertySource
     static void platform(DynamicPropertyRegistry registry) {

@@ -93,7 +93,7 @@ class DeliveryTest extends GatewayTestBase {
             }
             assertThat(delivered.fin()).as("one final frame").isTrue();
             assertThat(delivered.opcode()).as("a text frame").isEqualTo(1);
-            // 2,000 × 10 UTF-8 bytes of text: 40 times the container's 512-byte WebSocket buffers, all in this frame
+            // 2,000 × 10 UTF-8 bytes of text: 80 times the container's 256-byte WebSocket buffers, all in this frame
             assertThat(delivered.payload().length).isGreaterThan(20_000);
             JsonNode json = Json.tree(delivered.text());
             assertThat(json.path("id").asString()).isEqualTo("m-raw");

@@ -104,8 +104,16 @@ public class IngestProcessor {
         }
     }
 
-    /** Routing decided while storing, sent only after the store writes completed. */
-    private record Route(Outgoing outgoing, TargetType targetType, List<String> recipients) {
+    /**
+     * Routing decided while storing, sent only after the store writes it depends on completed.
+     *
+     * @param groups a role message's fan-out groups, not yet stored: each is stored and then routed to its own users
+     *     ({@link #routeGroups}); empty otherwise
+     */
+    private record Route(Outgoing outgoing, TargetType targetType, List<String> recipients, List<Document> groups) {
+        Route(Outgoing outgoing, TargetType targetType, List<String> recipients) {
+            this(outgoing, targetType, recipients, List.of());
+        }
     }
 
     public void ingest(List<ConsumerRecord<String, byte[]>> records) {
@@ -170,9 +178,13 @@ public class IngestProcessor {
         long stored = System.nanoTime();
         List<CompletableFuture<?>> sends = new ArrayList<>();
         for (Route route : routing) {
-            sends.addAll(route.targetType() == TargetType.ALL
-                    ? router.toTenant(route.outgoing())
-                    : router.toUsers(route.outgoing(), route.recipients()));
+            if (!route.groups().isEmpty()) {
+                routeGroups(route, sends);
+            } else {
+                sends.addAll(route.targetType() == TargetType.ALL
+                        ? router.toTenant(route.outgoing())
+                        : router.toUsers(route.outgoing(), route.recipients()));
+            }
         }
         // Dead letters and re-keyed records must be on the broker before the offsets move. The routing sends need not:
         // they are the live path only (a persistent message is stored with its redelivery timer running, a transient
@@ -185,6 +197,21 @@ public class IngestProcessor {
         if (totalMs > SLOW_BATCH_MS) {
             log.info("slow ingest batch records={} routeRecords={} storeMs={} totalMs={}", records.size(), sends.size(),
                     storeMs, totalMs);
+        }
+    }
+
+    /**
+     * A role message: each group of recipients is stored, then routed to its users at once, so the first recipients
+     * are on their way while the later groups are still being written (a role of 10,000 is 10 groups; storing them all
+     * first kept every recipient waiting for the last one). Every recipient's delivery is still stored before it is
+     * routed, and the routes leave in batch order, so a user's messages keep their order. If a later group's write
+     * fails, the batch is retried: its stored groups are duplicates and left as they are, and the users already routed
+     * may get the message again live, which the clients drop by id (contract: delivered once).
+     */
+    private void routeGroups(Route route, List<CompletableFuture<?>> sends) {
+        for (Document group : route.groups()) {
+            deliveriesStored.increment(store.insertFanoutGroups(List.of(group)));
+            sends.addAll(router.toUsers(route.outgoing(), group.getList("users", String.class)));
         }
     }
 
@@ -229,14 +256,20 @@ public class IngestProcessor {
                         boolean online = routes.isOnline(new UserKey(r.tenant(), userId));
                         deliveries.add(DeliveryStore.newDelivery(m, userId, a.acceptedAt(), online ? now.plus(redeliveryAfter) : null));
                     }
+                    routing.add(new Route(outgoing(r, m), r.targetType(), recipients));
                 } else {
                     // One document per group of recipients, not per recipient: see FanoutStore.
                     boolean anyOnline = recipients.stream().anyMatch(u -> routes.isOnline(new UserKey(r.tenant(), u)));
-                    fanoutGroups.addAll(store.newFanoutGroups(m, recipients, a.acceptedAt(),
-                            anyOnline ? now.plus(redeliveryAfter) : null));
+                    List<Document> groups = store.newFanoutGroups(m, recipients, a.acceptedAt(),
+                            anyOnline ? now.plus(redeliveryAfter) : null);
+                    if (r.targetType() == TargetType.ROLE) {
+                        routing.add(new Route(outgoing(r, m), r.targetType(), recipients, groups));
+                    } else {
+                        // A broadcast goes to whole tenants on each gateway at once: all its groups first.
+                        fanoutGroups.addAll(groups);
+                        routing.add(new Route(outgoing(r, m), r.targetType(), recipients));
+                    }
                 }
-                routing.add(new Route(new Outgoing(r.tenant(), r.id(), true, m.expiresAtMillis(), m.frame()),
-                        r.targetType(), recipients));
             } else {
                 String frame = FrameCodec.encode(r.type(), null, a.acceptedAt().toEpochMilli(), r.payload());
                 long expiresAt = r.ttlSeconds() == null ? 0 : a.acceptedAt().plusSeconds(r.ttlSeconds()).toEpochMilli();
@@ -270,6 +303,10 @@ public class IngestProcessor {
             }
         }
         return repeated;
+    }
+
+    private static Outgoing outgoing(NotificationRequest r, StoredMessage m) {
+        return new Outgoing(r.tenant(), r.id(), true, m.expiresAtMillis(), m.frame());
     }
 
     private static StoredMessage toStored(Accepted a) {

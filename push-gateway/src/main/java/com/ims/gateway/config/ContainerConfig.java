@@ -17,9 +17,10 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
  *     socket's read and write buffers; all default to 8 KB. The handler takes partial messages (FrameAssembler joins
  *     them up to IMS_MAX_FRAME_BYTES), and Tomcat reads into or writes from a too-small socket buffer directly, so these
  *     buffers can be small without refusing big frames. Measured at 10k idle connections (docs/services/push-gateway.md):
- *     2 KB buffers cost 22.7 KB heap per connection, 1 KB 16.9 KB, the sizes below about 11 KB. The price: an outbound
- *     text message longer than {@link #TOMCAT_WS_BUFFER} bytes goes out as several WebSocket fragments (continuation
- *     frames, reassembled by every client), one socket write each; most notifications fit one.
+ *     2 KB buffers cost 22.7 KB heap per connection, 1 KB 16.9 KB, the sizes below about 11 KB. Outbound frames do not
+ *     pass through the encoder buffer: they are written from their one UTF-8 encoding as one frame, whatever their size
+ *     (EncodedTextSender). Only if that is off (another container or Tomcat layout) does a text message longer than
+ *     {@link #TOMCAT_WS_BUFFER} bytes leave as several fragments, one socket write each.
  */
 @Configuration(proxyBeanMethods = false)
 public class ContainerConfig {
@@ -30,9 +31,10 @@ public class ContainerConfig {
     static final int BINARY_BUFFER_BYTES = 32;
     /**
      * Tomcat's per-WebSocket frame input, frame output and encoder buffers,
-     * {@code org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE} (default 8 KB each): also the largest outbound fragment.
+     * {@code org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE} (default 8 KB each): also the largest fragment the
+     * standard send path makes (which our frames bypass, see above).
      */
-    static final int TOMCAT_WS_BUFFER = 512;
+    static final int TOMCAT_WS_BUFFER = 256;
     /**
      * Tomcat's per-socket NIO application buffers (default 8 KB each). Reads into and writes from a buffer at least this
      * large bypass them (NioSocketWrapper), and the WebSocket buffers above are larger, so they only carry the handshake.

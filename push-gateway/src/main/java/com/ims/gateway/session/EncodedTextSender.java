@@ -13,13 +13,14 @@ import org.slf4j.LoggerFactory;
  * Writes a frame that is already UTF-8 as one WebSocket text frame on Tomcat, without encoding it again per recipient.
  *
  * @implNote The Jakarta WebSocket API sends text only as a {@code String}. Tomcat then encodes it per session through a
- *     buffer of {@code DEFAULT_BUFFER_SIZE}, kept small for idle memory ({@code ContainerConfig}: 512 bytes), and every
- *     buffer's worth leaves as its own fragment with its own socket write: a 4 KB notification was 8 frames and 8 writes
- *     to every recipient. Tomcat's own {@code sendBytes} does exactly what is needed, but with the binary opcode. This
- *     does the same steps with the text opcode: the sender's state machine {@code textStart()}, the package-private
- *     {@code sendMessageBlock(OPCODE_TEXT, payload, true)}, {@code complete(true)}. It reaches them by reflection (Tomcat
- *     sits on the class path, so no module opens are needed). Off Tomcat, or on a Tomcat whose layout differs, it is
- *     off (one log line) and {@link Connection} sends the {@code String} through the standard API, as before.
+ *     buffer of {@code DEFAULT_BUFFER_SIZE}, kept small for idle memory ({@code ContainerConfig}), and every buffer's
+ *     worth leaves as its own fragment with its own socket write: with 512-byte buffers a 4 KB notification left as 8
+ *     frames and 8 writes to every recipient. Tomcat's own {@code sendBytes} does exactly what is needed, but with the
+ *     binary opcode. This does the same steps with the text opcode: the sender's state machine {@code textStart()}, the
+ *     package-private {@code sendMessageBlock(OPCODE_TEXT, payload, true)}, {@code complete(true)}. It reaches them by
+ *     reflection (Tomcat sits on the class path, so no module opens are needed). Off Tomcat, or on a Tomcat whose
+ *     layout differs, it is off (one log line) and {@link Connection} sends the {@code String} through the standard
+ *     API, as before; {@code IdleConnectionFootprintTest} and {@code DeliveryTest} fail if an upgrade turns it off.
  */
 final class EncodedTextSender {
 

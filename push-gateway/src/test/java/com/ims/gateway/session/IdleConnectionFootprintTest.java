@@ -40,6 +40,7 @@ class IdleConnectionFootprintTest extends GatewayTestBase {
             Object nativeSession = ((NativeWebSocketSession) connection.session()).getNativeSession();
             // The tests run on Tomcat, whose layout HandshakeRelease knows; released within a few sweeps (50 ms here).
             assertThat(HandshakeRelease.supported()).isTrue();
+            assertThat(EncodedTextSender.supported()).as("frames written from their one encoding").isTrue();
             await().atMost(Duration.ofSeconds(5)).until(() -> Boolean.FALSE.equals(HandshakeRelease.held(nativeSession)));
 
             // Heartbeats every 400 ms: several pings answered and the connection stays.
