@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,20 +36,8 @@ public class ReceiptListener {
         this.clock = clock;
     }
 
-    /**
-     * How long the broker may hold a receipts fetch to fill it. Receipts are off every latency path (redelivery waits
-     * {@code redelivery-after}), and the store's cost is per changed document per poll: a fan-out group receives the
-     * DELIVERED and ACKED receipts of its 1,000 entries spread over a second, and each poll that touches it rewrites it
-     * whole. Fewer, fuller polls rewrite it fewer times, and put a delivery's DELIVERED and ACKED into one change.
-     */
-    static final String FETCH_MAX_WAIT_MS = "500";
-    /** Large enough that the wait above, not the size, ends a fetch under fan-out load (a receipt record is ~40 KB). */
-    static final String FETCH_MIN_BYTES = "1048576";
-
     @KafkaListener(id = "ims-notification-receipts", topics = Topics.RECEIPTS, groupId = "ims-notification-receipts",
-            containerFactory = "eventsContainerFactory", batch = "true",
-            properties = {ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG + "=" + FETCH_MAX_WAIT_MS,
-                    ConsumerConfig.FETCH_MIN_BYTES_CONFIG + "=" + FETCH_MIN_BYTES})
+            containerFactory = "eventsContainerFactory", batch = "true")
     public void onBatch(List<ConsumerRecord<String, byte[]>> records, Acknowledgment ack) {
         List<ReceiptBatch> batches = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> r : records) {
