@@ -48,7 +48,9 @@ public final class ClientFrameHandler {
                 metrics.rateLimited();
                 log.warn("flooding client disconnected clientId={} userId={} tenant={}", connection.clientId(),
                         connection.user().userId(), connection.user().tenant());
-                connection.close(CloseCodes.RATE_LIMITED);
+                // After the RATE_LIMITED errors already queued, so the client learns why (they were dropped when
+                // the close won the race against the writer).
+                connection.closeAfterQueued(CloseCodes.RATE_LIMITED);
                 return;
             }
         }

@@ -43,6 +43,8 @@ public final class Connection {
     /** True while a drain task is queued or running: at most one writer per socket, as the WebSocket API requires. */
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set by {@link #closeAfterQueued}: the close the drain sends once the frames queued before it are written. */
+    private volatile CloseStatus closeWhenDrained;
 
     /** Next time the sweeper sends a ping; each connection keeps its own phase, so pings spread over the interval. */
     private volatile long nextPingAt;
@@ -174,7 +176,7 @@ public final class Connection {
         while (true) {
             OutboundFrame frame;
             while ((frame = queue.poll()) != null) {
-                if (closed.get()) {
+                if (closed.get() && closeWhenDrained == null) {
                     queue.clear();
                     break;
                 }
@@ -190,9 +192,18 @@ public final class Connection {
                     break;
                 }
             }
+            CloseStatus last = closeWhenDrained;
+            if (last != null) {
+                // Nothing more can be queued (closed is set), so the queue is empty for good: send the close now.
+                closeWhenDrained = null;
+                closeQuietly(last);
+                return;
+            }
             draining.set(false);
-            // A frame added after the last poll but before the flag cleared would otherwise wait for the next send.
-            if (queue.isEmpty() || closed.get() || !draining.compareAndSet(false, true)) {
+            // A frame, or a close after the queued frames, added after the last poll but before the flag cleared would
+            // otherwise wait for the next send, which may never come.
+            boolean more = (!queue.isEmpty() && !closed.get()) || closeWhenDrained != null;
+            if (!more || !draining.compareAndSet(false, true)) {
                 return;
             }
         }
@@ -255,6 +266,20 @@ public final class Connection {
             queue.clear();
             CloseStatus status = new CloseStatus(code.code(), code.reason());
             closers.execute(() -> closeQuietly(status));
+        }
+    }
+
+    /**
+     * Closes with a contract close code once the frames already queued are written (the {@code error} frames that
+     * explain the close), and accepts no more; only the first close of a connection counts.
+     */
+    public void closeAfterQueued(CloseCodes code) {
+        if (closed.compareAndSet(false, true)) {
+            hooks.closing(this, code);
+            closeWhenDrained = new CloseStatus(code.code(), code.reason());
+            if (draining.compareAndSet(false, true)) {
+                writers.execute(this::drain);
+            }
         }
     }
 
