@@ -123,10 +123,15 @@ public final class Connection {
             close(CloseCodes.TOO_SLOW);
             return false;
         }
+        scheduleDrain();
+        return true;
+    }
+
+    /** Starts a drain unless one is queued or running: at most one writer per socket. */
+    private void scheduleDrain() {
         if (draining.compareAndSet(false, true)) {
             writers.execute(this::drain);
         }
-        return true;
     }
 
     /** A live delivery: held while the connection is syncing, written otherwise. */
@@ -277,9 +282,7 @@ public final class Connection {
         if (closed.compareAndSet(false, true)) {
             hooks.closing(this, code);
             closeWhenDrained = new CloseStatus(code.code(), code.reason());
-            if (draining.compareAndSet(false, true)) {
-                writers.execute(this::drain);
-            }
+            scheduleDrain();
         }
     }
 

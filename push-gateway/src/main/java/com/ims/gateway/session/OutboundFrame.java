@@ -11,11 +11,15 @@ import org.springframework.web.socket.TextMessage;
  *
  * @param message    the WebSocket message, shared by all recipients
  * @param utf8       the same text encoded once, read-only, written to each recipient as one frame (EncodedTextSender)
- * @param bytes      UTF-8 size, counted against the per-connection byte limit
  * @param messageId  id of a delivery (for dedupe after replay and for receipts); null for control frames
  * @param persistent whether a DELIVERED receipt is reported once the frame is written
  */
-public record OutboundFrame(TextMessage message, ByteBuffer utf8, long bytes, String messageId, boolean persistent) {
+public record OutboundFrame(TextMessage message, ByteBuffer utf8, String messageId, boolean persistent) {
+
+    /** UTF-8 size, counted against the per-connection byte limit. */
+    public long bytes() {
+        return utf8.remaining();
+    }
 
     public static OutboundFrame control(String encoded) {
         return of(encoded, null, false);
@@ -23,6 +27,6 @@ public record OutboundFrame(TextMessage message, ByteBuffer utf8, long bytes, St
 
     public static OutboundFrame of(String encoded, String messageId, boolean persistent) {
         ByteBuffer utf8 = ByteBuffer.wrap(encoded.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
-        return new OutboundFrame(new TextMessage(encoded), utf8, utf8.remaining(), messageId, persistent);
+        return new OutboundFrame(new TextMessage(encoded), utf8, messageId, persistent);
     }
 }
