@@ -199,10 +199,10 @@ public final class Bench {
             return pids.isEmpty() ? -1 : pids.keySet().iterator().next();
         }
 
-        public Map<Long, Long> cpuMicros() {
-            Map<Long, Long> out = new LinkedHashMap<>();
+        public Map<Long, ServerProbe.CpuTime> cpuTimes() {
+            Map<Long, ServerProbe.CpuTime> out = new LinkedHashMap<>();
             for (long pid : pids.keySet()) {
-                out.put(pid, ServerProbe.cpuMicros(pid));
+                out.put(pid, ServerProbe.cpuTime(pid));
             }
             return out;
         }

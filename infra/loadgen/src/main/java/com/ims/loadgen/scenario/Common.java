@@ -83,22 +83,31 @@ final class Common {
         }
     }
 
-    /** CPU per delivery in µs: the WebSocket server alone, all listed server processes, and this load generator. */
-    static void cpuMetrics(Bench.ServerSet servers, Map<Long, Long> before, Map<Long, Long> after,
-                           long selfBefore, long selfAfter, long deliveries, Result result) {
+    /**
+     * CPU per delivery in µs: the WebSocket server alone (and its kernel share), all listed server processes, and this
+     * load generator. The kernel share is the part no server can shed while it makes one send per delivery.
+     */
+    static void cpuMetrics(Bench.ServerSet servers, Map<Long, ServerProbe.CpuTime> before,
+                           Map<Long, ServerProbe.CpuTime> after, long selfBefore, long selfAfter, long deliveries,
+                           Result result) {
         long total = 0;
-        for (Map.Entry<Long, Long> e : before.entrySet()) {
-            Long end = after.get(e.getKey());
-            if (end == null || end < 0 || e.getValue() < 0) {
+        for (Map.Entry<Long, ServerProbe.CpuTime> e : before.entrySet()) {
+            ServerProbe.CpuTime end = after.get(e.getKey());
+            if (end == null || !end.known() || !e.getValue().known()) {
                 continue;
             }
-            long delta = end - e.getValue();
+            long delta = end.totalMicros() - e.getValue().totalMicros();
             total += delta;
             result.metric("cpu ms " + servers.shortName(e.getKey()), round(delta / 1000.0));
         }
         long primary = servers.primary();
-        if (deliveries > 0 && primary > 0 && before.containsKey(primary)) {
-            result.metric("server cpu us/delivery (ws server)", round((after.get(primary) - before.get(primary)) / (double) deliveries));
+        ServerProbe.CpuTime first = before.get(primary);
+        ServerProbe.CpuTime last = after.get(primary);
+        if (deliveries > 0 && first != null && last != null && first.known() && last.known()) {
+            result.metric("server cpu us/delivery (ws server)",
+                    round((last.totalMicros() - first.totalMicros()) / (double) deliveries));
+            result.metric("server kernel cpu us/delivery (ws server)",
+                    round((last.systemMicros() - first.systemMicros()) / (double) deliveries));
             result.metric("server cpu us/delivery (all listed)", round(total / (double) deliveries));
             result.metric("loadgen cpu us/delivery", round((selfAfter - selfBefore) / (double) deliveries));
         }

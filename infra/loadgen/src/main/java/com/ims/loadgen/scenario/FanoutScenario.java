@@ -7,6 +7,7 @@ import com.ims.loadgen.metrics.MessageTracker;
 import com.ims.loadgen.publish.Publisher;
 import com.ims.loadgen.publish.RateLoop;
 import com.ims.loadgen.report.Result;
+import com.ims.loadgen.server.ServerProbe;
 import com.ims.loadgen.ws.Fleet;
 import java.time.Duration;
 import java.util.Map;
@@ -39,7 +40,7 @@ public final class FanoutScenario {
             // the gateway publishes each connection's roles through presence; give the directory a moment
             Common.sleep(bench.args.duration("settle", Duration.ofSeconds(3)));
             long deliveriesBefore = fleet.counters().deliveries.sum();
-            Map<Long, Long> cpuBefore = servers.cpuMicros();
+            Map<Long, ServerProbe.CpuTime> cpuBefore = servers.cpuTimes();
             long selfBefore = Common.selfCpuMicros();
             long start = System.currentTimeMillis();
             try (Progress p = new Progress("fanout", bench.progressEvery,
@@ -55,7 +56,7 @@ public final class FanoutScenario {
                     result.note("not every delivery arrived within the drain time of " + drain.toSeconds() + " s");
                 }
             }
-            Map<Long, Long> cpuAfter = servers.cpuMicros();
+            Map<Long, ServerProbe.CpuTime> cpuAfter = servers.cpuTimes();
             long selfAfter = Common.selfCpuMicros();
             long delivered = fleet.counters().deliveries.sum() - deliveriesBefore;
             long end = Math.max(fleet.lastDeliveryAtMs(), start + 1);

@@ -8,6 +8,7 @@ import com.ims.loadgen.metrics.MessageTracker;
 import com.ims.loadgen.publish.Publisher;
 import com.ims.loadgen.publish.RateLoop;
 import com.ims.loadgen.report.Result;
+import com.ims.loadgen.server.ServerProbe;
 import com.ims.loadgen.ws.Fleet;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ public final class UnicastScenario {
         try (Fleet fleet = bench.newFleet(latency, tracker); Publisher publisher = bench.newPublisher()) {
             Common.connect(bench, fleet, result);
             Common.sleep(bench.args.duration("settle", Duration.ofSeconds(3)));
-            Map<Long, Long> cpuBefore = servers.cpuMicros();
+            Map<Long, ServerProbe.CpuTime> cpuBefore = servers.cpuTimes();
             long selfBefore = Common.selfCpuMicros();
             long deliveriesBefore = fleet.counters().deliveries.sum();
             List<LatencyBook.Window> windows = new ArrayList<>();
@@ -71,7 +72,7 @@ public final class UnicastScenario {
                     result.note("not every delivery arrived within the drain time of " + drain.toSeconds() + " s");
                 }
             }
-            Map<Long, Long> cpuAfter = servers.cpuMicros();
+            Map<Long, ServerProbe.CpuTime> cpuAfter = servers.cpuTimes();
             long delivered = fleet.counters().deliveries.sum() - deliveriesBefore;
             Common.publisherMetrics(publisher, result);
             Common.tallyMetrics(tracker, fleet, result);

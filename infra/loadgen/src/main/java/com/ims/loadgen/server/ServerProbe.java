@@ -39,21 +39,44 @@ public final class ServerProbe {
         return -1;
     }
 
-    /** utime + stime of all the process's threads, in microseconds; -1 if unreadable. */
-    public static long cpuMicros(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return parseCpuTicks(stat) * 1_000_000L / TICKS_PER_SECOND;
-        } catch (IOException | RuntimeException e) {
-            return -1;
+    /**
+     * CPU time of all a process's threads, in microseconds, split as the kernel accounts it: {@code user} in the
+     * process's own code, {@code system} in system calls on its behalf (for a server on loopback that includes the
+     * receiving side of every TCP segment it sends, which the kernel processes in the sender's context).
+     */
+    public record CpuTime(long userMicros, long systemMicros) {
+
+        public static final CpuTime UNKNOWN = new CpuTime(-1, -1);
+
+        public boolean known() {
+            return userMicros >= 0 && systemMicros >= 0;
+        }
+
+        public long totalMicros() {
+            return known() ? userMicros + systemMicros : -1;
         }
     }
 
-    /** Fields 14 and 15 of /proc/pid/stat, counted after the command name (which may contain spaces). */
-    static long parseCpuTicks(String stat) {
+    /** utime + stime of all the process's threads, in microseconds; -1 if unreadable. */
+    public static long cpuMicros(long pid) {
+        return cpuTime(pid).totalMicros();
+    }
+
+    /** utime and stime of all the process's threads; {@link CpuTime#UNKNOWN} if unreadable. */
+    public static CpuTime cpuTime(long pid) {
+        try {
+            long[] ticks = parseCpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+            return new CpuTime(ticks[0] * 1_000_000L / TICKS_PER_SECOND, ticks[1] * 1_000_000L / TICKS_PER_SECOND);
+        } catch (IOException | RuntimeException e) {
+            return CpuTime.UNKNOWN;
+        }
+    }
+
+    /** Fields 14 and 15 of /proc/pid/stat (utime, stime), counted after the command name (which may contain spaces). */
+    static long[] parseCpuTicks(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
         // after ")": field 3 is state, so utime (14) is index 11 and stime (15) index 12
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
     }
 
     public static boolean isJava(long pid) {

@@ -11,7 +11,7 @@ class ServerProbeTest {
     @Test
     void parsesCpuTicksEvenWhenTheCommandNameHasSpacesAndParens() {
         String stat = "1234 (my (odd) proc) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 75 0 0 20 0 30 0 100 0 0";
-        assertThat(ServerProbe.parseCpuTicks(stat)).isEqualTo(325);
+        assertThat(ServerProbe.parseCpuTicks(stat)).containsExactly(250, 75);
     }
 
     @Test
@@ -32,6 +32,10 @@ class ServerProbeTest {
         long self = ProcessHandle.current().pid();
         assertThat(ServerProbe.rssKb(self)).isPositive();
         assertThat(ServerProbe.cpuMicros(self)).isPositive();
+        ServerProbe.CpuTime cpu = ServerProbe.cpuTime(self);
+        assertThat(cpu.known()).isTrue();
+        assertThat(cpu.totalMicros()).isEqualTo(cpu.userMicros() + cpu.systemMicros());
+        assertThat(ServerProbe.cpuTime(Long.MAX_VALUE)).isEqualTo(ServerProbe.CpuTime.UNKNOWN);
         assertThat(ServerProbe.isJava(self)).isTrue();
         try (ServerSocket s = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
             assertThat(ListeningPids.pidListeningOn(s.getLocalPort())).hasValue(self);
