@@ -2,6 +2,7 @@ import { AckBatcher } from './ack-batcher.js';
 import { Backoff } from './backoff.js';
 import { actionFor, CloseCode } from './close-policy.js';
 import { Emitter } from './emitter.js';
+import { HeldDeliveries } from './held-deliveries.js';
 import { NetworkWatch } from './network.js';
 import { RecentIds } from './recent-ids.js';
 import type {
@@ -20,6 +21,12 @@ import { handshakeUrl, resolve } from './url.js';
 const DEFAULT_MIN_DELAY_MS = 1_000;
 const DEFAULT_MAX_DELAY_MS = 30_000;
 const DEFAULT_PROMPT_JITTER_MS = 1_000;
+/**
+ * A session that lasted this long counts as stable and starts the reconnect policy over. A gateway that accepts and
+ * then drops a client at once does so within a second or two (a drain, an outbound queue overflowing on the replay);
+ * 10 s is well past that yet short against the heartbeat (30 s + 10 s), so a healthy session always qualifies.
+ */
+const DEFAULT_STABLE_AFTER_MS = 10_000;
 const DEFAULT_DEDUPE_CAPACITY = 10_000;
 /** A gateway that accepted the upgrade answers `connected` at once; 15 s covers a slow token check on a busy node. */
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
@@ -63,11 +70,17 @@ export class ImsClient {
   private readonly WebSocketImpl: WebSocketConstructor;
   private readonly autoAck: boolean;
   private readonly maxAttempts: number;
+  /** Sessions shorter than this (ms) are short sessions, which add backoff steps when they come in a row. */
+  private readonly stableAfter: number;
   private readonly connectTimeout: number;
   private readonly backoff: Backoff;
   /** Ids of recent deliveries, to drop redeliveries before they reach handlers. */
   private readonly recent: RecentIds;
   private readonly acks: AckBatcher;
+  /** Deliveries with an id that no handler could take yet, kept unacked until one is registered. */
+  private readonly held = new HeldDeliveries();
+  /** A release of {@link held} is queued as a microtask, so that several synchronous `on()` calls share one. */
+  private releaseQueued = false;
   private readonly events = new Emitter();
   private readonly network: NetworkWatch;
   private readonly logError: (error: unknown, context: string) => void;
@@ -83,6 +96,11 @@ export class ImsClient {
   private epoch = 0;
   /** A token function is being awaited on behalf of the next attempt: that counts as the pending attempt. */
   private tokenPending = false;
+  /**
+   * Deadline of the token being fetched. Kept so that `close()` can clear it: a pending timer keeps Node's event loop
+   * (and so the process) alive for up to `connectTimeout` after the application closed the client.
+   */
+  private tokenDeadline: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   /** Token already fetched for the scheduled retry (after 4001 the new token is the one to use, not a third one). */
   private retryToken: string | null = null;
@@ -91,6 +109,13 @@ export class ImsClient {
   private errorGraceTimer: ReturnType<typeof setTimeout> | null = null;
   /** Reconnect attempts started since the last successful connect; drives the backoff and `maxAttempts`. */
   private attempts = 0;
+  /**
+   * Consecutive sessions that got `connected` but ended before `stableAfter`. A connect resets {@link attempts}, so
+   * without this count a gateway that accepts and drops the client at once would get a prompt reconnect forever.
+   */
+  private shortSessions = 0;
+  /** `performance.now()` at the current session's `connected` frame (monotonic: a clock change cannot fake a length). */
+  private sessionStartedAt = 0;
   /** The one retry that a 4001 earns with a new token was used; reset by a successful connect. */
   private authRetried = false;
   /** A retry is due but the browser is offline: it starts on the `online` event instead of a timer. */
@@ -117,10 +142,16 @@ export class ImsClient {
     this.autoAck = options.autoAck ?? true;
     const reconnect = options.reconnect ?? {};
     this.maxAttempts = reconnect.maxAttempts ?? Infinity;
+    this.stableAfter = reconnect.stableAfter ?? DEFAULT_STABLE_AFTER_MS;
+    if (!(this.stableAfter >= 0)) throw new RangeError(`reconnect.stableAfter must be >= 0 (got ${this.stableAfter})`);
     this.connectTimeout = options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    // A bound given alone moves the other's default out of its way: `{ maxDelay: 500 }` means "never wait more than
+    // 500 ms", not "throw because the default minDelay is 1000". Two bounds given and contradicting still throw.
+    const minDelay = reconnect.minDelay ?? Math.min(DEFAULT_MIN_DELAY_MS, reconnect.maxDelay ?? DEFAULT_MAX_DELAY_MS);
+    const maxDelay = reconnect.maxDelay ?? Math.max(DEFAULT_MAX_DELAY_MS, minDelay);
     this.backoff = new Backoff(
-      reconnect.minDelay ?? DEFAULT_MIN_DELAY_MS,
-      reconnect.maxDelay ?? DEFAULT_MAX_DELAY_MS,
+      minDelay,
+      maxDelay,
       reconnect.promptJitter ?? DEFAULT_PROMPT_JITTER_MS,
       options.random ?? Math.random,
     );
@@ -156,9 +187,24 @@ export class ImsClient {
   /**
    * Registers a handler. `type` is a frame type (`'*'`: every delivery once), `'state'`, `'retry'`, `'error'` or
    * `'connected'`. A handler may return a Promise; with autoAck the ack waits for it. Answers an unsubscribe function.
+   *
+   * A delivery with an `id` that arrives while no handler of its type and no `'*'` handler is registered is held,
+   * unacked (up to 1,000, the oldest let go first, unacked, for the server to redeliver), and handed over in arrival
+   * order once such a handler is registered, then acked as usual. The hand-over runs in a microtask after this call, so
+   * handlers registered together in one synchronous block all see it. This is what makes
+   * `await client.connect(); client.on('x', h)` safe: the replay that arrives with `connected` is not lost. A type
+   * nobody ever handles is therefore never acked. Deliveries without `id` are not held.
    */
   on(type: string, handler: (arg: any) => unknown): () => void {
-    return this.events.on(type, handler);
+    const unsubscribe = this.events.on(type, handler);
+    if (this.held.size > 0 && !this.releaseQueued) {
+      this.releaseQueued = true;
+      queueMicrotask(() => {
+        this.releaseQueued = false;
+        this.releaseHeld();
+      });
+    }
+    return unsubscribe;
   }
 
   off(type: string, handler: (arg: any) => unknown): void {
@@ -176,6 +222,7 @@ export class ImsClient {
     if (!this.active) {
       this.active = true;
       this.attempts = 0;
+      this.shortSessions = 0;
       this.authRetried = false;
       this.network.start();
       this.setState('connecting');
@@ -248,11 +295,30 @@ export class ImsClient {
    */
   private async fetchToken(): Promise<string> {
     const source = this.tokenSource;
-    const token = await withDeadline(
-      Promise.resolve().then(() => (typeof source === 'function' ? source() : source)),
-      this.connectTimeout,
-      'the token function did not settle in time',
-    );
+    const token = await new Promise<unknown>((resolve, reject) => {
+      // At most one fetch is pending (the class invariant), so one field holds its deadline; shutDown clears it.
+      const deadline = setTimeout(() => {
+        if (this.tokenDeadline === deadline) this.tokenDeadline = null;
+        reject(new Error('the token function did not settle in time'));
+      }, this.connectTimeout);
+      this.tokenDeadline = deadline;
+      const settle = () => {
+        clearTimeout(deadline);
+        if (this.tokenDeadline === deadline) this.tokenDeadline = null;
+      };
+      Promise.resolve()
+        .then(() => (typeof source === 'function' ? source() : source))
+        .then(
+          (value) => {
+            settle();
+            resolve(value);
+          },
+          (error) => {
+            settle();
+            reject(error);
+          },
+        );
+    });
     if (typeof token !== 'string' || token === '') throw new TypeError('the token function must yield a non-empty string');
     return token;
   }
@@ -260,6 +326,10 @@ export class ImsClient {
   /** The current socket is gone (closed by either side, failed, or abandoned by a liveness deadline). */
   private onSocketGone(ws: WebSocketLike, code: number, reason: string): void {
     if (ws !== this.socket) return; // stale: already handled, e.g. `close` after the `error` grace ran out
+    if (this.established) {
+      const lasted = performance.now() - this.sessionStartedAt;
+      this.shortSessions = lasted >= this.stableAfter ? 0 : this.shortSessions + 1;
+    }
     this.dropSocket(ws);
     this.lastCloseInfo = { code, reason: reason ?? '' };
     this.afterLoss(code, reason);
@@ -317,7 +387,13 @@ export class ImsClient {
     );
   }
 
-  private scheduleRetry(code: number, kind: 'backoff' | 'prompt', token: string | null): void {
+  /**
+   * Schedules the next attempt. `wanted` is what the cause asks for; the delay used depends on the history too:
+   * a prompt reconnect only for the first retry after a stable session, the backoff at `step` otherwise, so neither a
+   * gateway refusing us before `connected` (1012 while draining) nor one dropping us right after it (4010, 4003) gets
+   * a retry every second forever. The first short session is free: one drain or one overflow is normal.
+   */
+  private scheduleRetry(code: number, wanted: 'backoff' | 'prompt', token: string | null): void {
     if (!this.active || this.busy()) return; // exactly one pending attempt
     if (this.attempts >= this.maxAttempts) {
       this.shutDown(new ImsClientError(`gave up after ${this.attempts} reconnect attempts (last close ${code})`, code));
@@ -325,12 +401,17 @@ export class ImsClient {
     }
     this.setState('reconnecting');
     this.lossCode = code;
-    this.retryToken = token;
     if (!this.network.online) {
-      this.waitingForNetwork = true; // no timer: attempts now would fail and count; `online` resumes
+      // No timer: attempts now would fail and count; `online` resumes. No token either: one fetched now (after 4001)
+      // could be minutes old, even expired, by the time the network is back; the next attempt fetches its own.
+      this.retryToken = null;
+      this.waitingForNetwork = true;
       return;
     }
-    const delay = kind === 'prompt' ? this.backoff.promptDelay() : this.backoff.delay(this.attempts);
+    this.retryToken = token;
+    const step = this.attempts + Math.max(0, this.shortSessions - 1);
+    const kind = wanted === 'prompt' && step === 0 ? 'prompt' : 'backoff';
+    const delay = kind === 'prompt' ? this.backoff.promptDelay() : this.backoff.delay(step);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       this.attempts++;
@@ -348,6 +429,7 @@ export class ImsClient {
     if (this.retryTimer === null) return;
     clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    this.retryToken = null; // would go stale while we wait; see scheduleRetry
     this.waitingForNetwork = true;
   }
 
@@ -397,6 +479,7 @@ export class ImsClient {
 
   private onConnected(frame: ImsFrame<ConnectedPayload>): void {
     this.established = true;
+    this.sessionStartedAt = performance.now();
     this.attempts = 0; // success resets the backoff
     this.authRetried = false;
     this.currentSession = frame.payload ?? null;
@@ -418,6 +501,35 @@ export class ImsClient {
       if (this.recent.wasAcked(id)) this.acks.add(id);
       return;
     }
+    // While a hand-over is queued, a handleable delivery waits behind the held ones too: `ws` emits the frames of one
+    // read in the same tick, before the microtask runs, and handing this one over first would break arrival order.
+    if (id !== undefined && (this.releaseQueued || !this.canHandle(frame))) {
+      const dropped = this.held.hold(frame);
+      if (dropped) {
+        // Let go unacked: the server redelivers it, and forgetting its id lets that copy through instead of being
+        // dropped as a duplicate of a delivery no handler ever saw.
+        this.recent.forget(dropped.id as string);
+        this.logError(
+          new Error(`no handler for ${dropped.type} id=${dropped.id}`),
+          `more than ${HeldDeliveries.CAPACITY} deliveries without a handler; the oldest is left for redelivery`,
+        );
+      }
+      return;
+    }
+    this.dispatch(frame, id);
+  }
+
+  /** Whether a handler would receive `frame` now: one of its type (local event names do not count) or a `'*'`. */
+  private canHandle(frame: ImsFrame): boolean {
+    return this.events.has('*') || (!LOCAL_EVENTS.has(frame.type) && this.events.has(frame.type));
+  }
+
+  /** Hands the held deliveries that a handler can now take over, in arrival order. */
+  private releaseHeld(): void {
+    for (const frame of this.held.takeHandleable((f) => this.canHandle(f))) this.dispatch(frame, frame.id);
+  }
+
+  private dispatch(frame: ImsFrame, id: string | undefined): void {
     const onError = (error: unknown) => this.logError(error, `handler of ${frame.type} threw`);
     const pending = LOCAL_EVENTS.has(frame.type) ? [] : this.events.emit(frame.type, frame, onError);
     pending.push(...this.events.emit('*', frame, onError));
@@ -487,6 +599,8 @@ export class ImsClient {
     this.active = false;
     this.epoch++; // a token promise still in flight is ignored when it settles
     this.tokenPending = false;
+    if (this.tokenDeadline !== null) clearTimeout(this.tokenDeadline);
+    this.tokenDeadline = null;
     this.waitingForNetwork = false;
     this.retryToken = null;
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
@@ -499,9 +613,11 @@ export class ImsClient {
     }
     // A give-up keeps the close that caused it; close() records itself.
     if (error.code === CloseCode.NORMAL || !this.lastCloseInfo) this.lastCloseInfo = { code: error.code, reason: error.message };
-    this.setState('disconnected');
+    // Take the waiters before announcing the state: a `disconnected` handler may call connect() again, and its promise
+    // belongs to the new attempt, not to the one that just ended.
     const waiters = this.waiters;
     this.waiters = [];
+    this.setState('disconnected');
     for (const waiter of waiters) waiter.reject(error);
   }
 
@@ -520,22 +636,6 @@ function kill(ws: WebSocketLike, code: number, reason: string): void {
   } catch {
     // already closed or closing: nothing left to do
   }
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(message)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
 
 function heartbeatOf(payload: ConnectedPayload | undefined): { interval: number; timeout: number } {

@@ -9,6 +9,11 @@ export class Emitter {
     return () => this.off(name, handler);
   }
 
+  /** Whether `name` has at least one handler (an emptied set is removed by {@link off}, so presence means one). */
+  has(name: string): boolean {
+    return this.handlers.has(name);
+  }
+
   off(name: string, handler: (arg: any) => unknown): void {
     const set = this.handlers.get(name);
     if (set?.delete(handler) && set.size === 0) this.handlers.delete(name);

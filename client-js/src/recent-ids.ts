@@ -31,6 +31,14 @@ export class RecentIds {
     if (this.ids.has(id)) this.ids.set(id, true);
   }
 
+  /**
+   * Forgets `id`, so that its next delivery counts as new. For a delivery the client let go of without handing it to
+   * a handler or acking it: the server will redeliver it, and that copy must not be dropped as a duplicate.
+   */
+  forget(id: string): void {
+    this.ids.delete(id);
+  }
+
   wasAcked(id: string): boolean {
     return this.ids.get(id) === true;
   }

@@ -33,37 +33,74 @@ export interface RetryInfo {
   delay: number;
   /** Close code of the connection that was lost (1006 when it never opened). */
   code: number;
-  /** `backoff` (exponential, full jitter) or `prompt` (drain, too slow, token refresh, network back). */
+  /**
+   * Which delay was used: `prompt` (small jitter) or `backoff` (exponential, full jitter). A prompt close code (1012,
+   * 4010, 4003, a new token after 4001, the network back) gets the prompt delay only for the first retry after a stable
+   * session; a repeated failure reports `backoff` here even for those codes (see {@link ReconnectOptions.stableAfter}).
+   */
   kind: 'backoff' | 'prompt';
 }
 
 /** A string, or a function returning one (or a Promise of one); functions are called before each connect. */
 export type TokenSource = string | (() => string | Promise<string>);
 
-/** The subset of the WHATWG WebSocket that the client uses; the browser's and the `ws` package's both fit. */
+/**
+ * The subset of the WHATWG WebSocket that the client uses; the browser's and the `ws` package's both fit.
+ *
+ * The handler fields take `any` on purpose: the browser's are typed `(this: WebSocket, ev: MessageEvent) => any` and
+ * the `ws` package's with its own event classes, and a narrower parameter here (`unknown`, `{ data: unknown }`) makes
+ * strict TypeScript reject the real classes when they are passed as the `WebSocket` option. The client reads only
+ * `data` of a message event and `code`/`reason` of a close event.
+ */
 export interface WebSocketLike {
   readonly readyState: number;
-  onopen: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
+  onopen: ((ev: any) => void) | null;
+  onmessage: ((ev: any) => void) | null;
+  onclose: ((ev: any) => void) | null;
+  onerror: ((ev: any) => void) | null;
   send(data: string): void;
   close(code?: number, reason?: string): void;
   /** `ws` only: drops the TCP connection without a closing handshake. */
   terminate?: () => void;
 }
 
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+/**
+ * A WebSocket class. The optional second parameter is there so that the real constructors, which all take
+ * `protocols` (and `ws` options), fit; the client never passes it.
+ */
+export type WebSocketConstructor = new (url: string, protocols?: any) => WebSocketLike;
 
+/**
+ * How the client reconnects. The delay of a retry is chosen by its *step*:
+ * `step = attempts + max(0, shortSessions - 1)`, where `attempts` counts the attempts since the last `connected` frame
+ * and `shortSessions` the consecutive sessions that ended before `stableAfter` ms. A prompt close code at step 0 waits
+ * `floor + random(0, promptJitter)`; everything else waits the backoff of its step,
+ * `max(floor, random(0, min(maxDelay, minDelay * 2^step)))`, with `floor = min(100, minDelay)`.
+ */
 export interface ReconnectOptions {
-  /** Base of the exponential backoff, ms. Default 1000. */
+  /**
+   * Base of the exponential backoff, ms. Default 1000, or `maxDelay` when only a smaller `maxDelay` is given (so that
+   * setting one bound alone never contradicts the other's default).
+   */
   minDelay?: number;
-  /** Cap of the exponential backoff, ms. Default 30000. */
+  /** Cap of the exponential backoff, ms. Default 30000, or `minDelay` when only a larger `minDelay` is given. */
   maxDelay?: number;
-  /** Consecutive failed reconnect attempts before giving up (state `disconnected`). Default Infinity. */
+  /**
+   * Consecutive failed attempts (no `connected` frame) before giving up (state `disconnected`). Default Infinity.
+   * A session that did connect resets the count, even a short one: the gateway is reachable and accepts us, and a
+   * loop of short sessions is slowed by the backoff steps of {@link stableAfter} instead.
+   */
   maxAttempts?: number;
   /** Width of the random spread of a prompt reconnect (after 1012, 4010, 4003, network back), ms. Default 1000. */
   promptJitter?: number;
+  /**
+   * A session that lasted at least this many ms (from its `connected` frame to its close) is stable: it starts the
+   * reconnect policy over. Default 10000. A shorter one is a *short session*. The first short session in a row still
+   * gets a prompt reconnect (one 1012 or 4010 is normal); each further consecutive one adds a backoff step, so a
+   * gateway that accepts and drops the client at once (still draining, or the client is always too slow) is not
+   * hammered every second forever.
+   */
+  stableAfter?: number;
 }
 
 export interface ImsClientOptions {
@@ -71,7 +108,10 @@ export interface ImsClientOptions {
   url: string;
   token: TokenSource;
   reconnect?: ReconnectOptions;
-  /** Acknowledge each delivery after its handlers ran. Default true. */
+  /**
+   * Acknowledge each delivery after its handlers ran. Default true. A delivery that no handler can take yet is held
+   * unacked until one is registered (see `ImsClient.on`), never acked unseen.
+   */
   autoAck?: boolean;
   /** WebSocket implementation; defaults to `globalThis.WebSocket`. In Node 20 pass the `ws` package's class. */
   WebSocket?: WebSocketConstructor;

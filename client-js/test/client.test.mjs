@@ -1,8 +1,11 @@
 // ImsClient against a scripted WebSocket server on 127.0.0.1: real sockets, real timers (kept short), an injected
 // random source where delays are asserted.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { afterEach, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { ImsClient, ImsClientError } from '../dist/index.js';
 import { startRefusingServer, startScriptedServer } from './support/scripted-server.mjs';
@@ -23,6 +26,43 @@ function client(url, options = {}) {
   const c = new ImsClient({ url, token: 'tok', WebSocket, logError: () => {}, ...options });
   cleanups.push(() => c.close());
   return c;
+}
+
+/**
+ * Stand-ins for the browser globals that NetworkWatch reads (addEventListener, navigator.onLine), removed after the
+ * test. `offline()` / `online()` flip navigator.onLine and fire the event, as a browser does.
+ */
+function fakeNetwork(t) {
+  const target = new EventTarget();
+  globalThis.addEventListener = target.addEventListener.bind(target);
+  globalThis.removeEventListener = target.removeEventListener.bind(target);
+  const hadNavigator = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+  const navigator = { onLine: true };
+  Object.defineProperty(globalThis, 'navigator', { value: navigator, configurable: true, writable: true });
+  t.after(() => {
+    delete globalThis.addEventListener;
+    delete globalThis.removeEventListener;
+    if (hadNavigator) Object.defineProperty(globalThis, 'navigator', hadNavigator);
+    else delete globalThis.navigator;
+  });
+  return {
+    offline() {
+      navigator.onLine = false;
+      target.dispatchEvent(new Event('offline'));
+    },
+    online() {
+      navigator.onLine = true;
+      target.dispatchEvent(new Event('online'));
+    },
+  };
+}
+
+let roundTrips = 0;
+/** A ping/pong round trip: once it returns, the client has processed every frame the server sent before the ping. */
+async function roundTrip(conn) {
+  const timestamp = 1_000_000 + ++roundTrips;
+  conn.send({ type: 'ping', timestamp });
+  await conn.frame((f) => f.type === 'pong' && f.timestamp === timestamp, `pong ${timestamp}`);
 }
 
 /** Starts connect() and keeps its eventual rejection from going unhandled; the test inspects it when it cares. */
@@ -95,6 +135,70 @@ describe('connecting', () => {
     assert.equal(c.state, 'disconnected');
     await quietPeriod(150); // absence: no reconnect may follow
     assert.equal(s.connections.length, 1);
+  });
+
+  it('resolves a connect() called from a disconnected state handler with the new session', async () => {
+    const s = await server();
+    const c = client(s.url, { reconnect: { minDelay: 10, maxDelay: 10 } });
+    const outcome = connecting(c);
+    const first = await s.connection(1);
+    first.hello();
+    await outcome;
+    let again;
+    c.on('state', (state) => {
+      if (state === 'disconnected' && !again) again = connecting(c);
+    });
+    first.close(4009, 'replaced'); // the client gives up; the application decides to start over
+    const second = await s.connection(2);
+    second.hello();
+    const { session, error } = await again;
+    assert.equal(error, undefined, 'the new connect() belongs to the new attempt, not to the one that ended');
+    assert.equal(session.gatewayId, 'gw-test');
+    assert.equal(c.state, 'connected');
+  });
+
+  it('close() while the token function is pending leaves no timer that keeps Node running', async () => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./support/close-during-token-fetch.mjs', import.meta.url))]);
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    const [exitCode] = await once(child, 'exit');
+    assert.equal(exitCode, 0);
+    assert.match(output, /closed/);
+    assert.match(output, /rejected 1000/);
+    // The script's connectTimeout is 20 s; a process start takes well under a second even on a loaded machine.
+    assert.ok(Date.now() - started < 10_000, `exited after ${Date.now() - started} ms, not held by a timer`);
+  });
+});
+
+describe('options', () => {
+  it('accepts maxDelay alone below the default minDelay, and never waits longer than it', async () => {
+    const s = await server();
+    const c = client(s.url, { reconnect: { maxDelay: 300, maxAttempts: 2 }, random: () => 0.999999 });
+    const retries = record(c, 'retry');
+    const outcome = connecting(c);
+    for (let n = 1; n <= 3; n++) (await s.connection(n)).close(1011);
+    const { error } = await outcome;
+    assert.ok(error instanceof ImsClientError);
+    // minDelay defaults to min(1000, 300) = 300; the widest draw of min(300, 300 * 2^n) is 299.
+    assert.deepEqual(retries.map((r) => r.delay), [299, 299]);
+  });
+
+  it('accepts minDelay alone above the default maxDelay', async () => {
+    const s = await server();
+    const c = client(s.url, { reconnect: { minDelay: 60_000 }, random: () => 0.5 });
+    const retries = record(c, 'retry');
+    void connecting(c);
+    (await s.connection(1)).close(1011);
+    await waitFor(() => retries.length === 1, { message: 'a retry scheduled' });
+    // maxDelay defaults to max(30000, 60000) = 60000: 0.5 * 60000.
+    assert.equal(retries[0].delay, 30_000);
+  });
+
+  it('still refuses bounds that contradict each other, and a negative stableAfter', () => {
+    const base = { url: 'ws://127.0.0.1:1/ws', token: 't', WebSocket };
+    assert.throws(() => new ImsClient({ ...base, reconnect: { minDelay: 5000, maxDelay: 1000 } }), RangeError);
+    assert.throws(() => new ImsClient({ ...base, reconnect: { stableAfter: -1 } }), RangeError);
   });
 });
 
@@ -189,6 +293,77 @@ describe('deliveries', () => {
     c.ack('manual-1');
     const ack = await conn.frame((f) => f.type === 'ack', 'manual ack');
     assert.equal(ack.id, 'manual-1');
+  });
+
+  it('holds a delivery that no handler can take, unacked, and hands it over once a handler is registered', async () => {
+    const { c, conn } = await connected();
+    conn.deliver('early-1');
+    conn.deliver(undefined, { fireAndForget: true }); // no id: nothing to lose by an ack, not held
+    await roundTrip(conn);
+    await quietPeriod(100); // absence: past the 20 ms ack batch window, no ack may have gone out
+    assert.equal(conn.acks().length, 0, 'not acked while no handler took it');
+    const seen = record(c, 'notification');
+    await waitFor(() => conn.ackedIds().includes('early-1'), { message: 'ack after the hand-over' });
+    assert.deepEqual(seen.map((f) => f.id), ['early-1']);
+  });
+
+  it('hands the replay that arrives with connected to a handler registered after await connect()', async () => {
+    const s = await server();
+    const c = client(s.url);
+    const outcome = connecting(c);
+    const conn = await s.connection(1);
+    conn.sendInOneWrite(conn.helloFrame(), { type: 'notification', id: 'replayed-1' }); // read and emitted in one tick
+    await outcome;
+    const seen = record(c, 'notification');
+    await waitFor(() => conn.ackedIds().includes('replayed-1'), { message: 'ack of the replayed delivery' });
+    assert.deepEqual(seen.map((f) => f.id), ['replayed-1']);
+  });
+
+  it('hands held deliveries over in arrival order to handlers registered together', async () => {
+    const { c, conn } = await connected();
+    conn.deliver('n1', {}, 'notification');
+    conn.deliver('o1', {}, 'order_update');
+    conn.deliver('s1', {}, 'state'); // named like a local event: only '*' can take it
+    conn.deliver('n2', {}, 'notification');
+    await roundTrip(conn);
+    const handled = [];
+    c.on('state', () => {}); // a state handler is no handler of a delivery
+    c.on('order_update', (f) => handled.push(f.id));
+    c.on('notification', (f) => handled.push(f.id));
+    await waitFor(() => conn.ackedIds().length === 3, { message: 'three acks' });
+    assert.deepEqual(handled, ['n1', 'o1', 'n2'], 'arrival order across types, not registration order');
+    assert.ok(!conn.ackedIds().includes('s1'), 'still held');
+    const all = record(c, '*');
+    await waitFor(() => conn.ackedIds().includes('s1'), { message: 'ack of s1 after a * handler came' });
+    assert.deepEqual(all.map((f) => f.id), ['s1']);
+  });
+
+  it('keeps arrival order when a delivery of a held type arrives before the hand-over ran', async () => {
+    const { c, conn } = await connected();
+    conn.deliver('n1', {}, 'notification');
+    await roundTrip(conn); // n1 is held: no handler of notification yet
+    const notifications = [];
+    c.on('order_update', () => {
+      c.on('notification', (f) => notifications.push(f.id)); // hand-over queued for after this tick...
+    });
+    conn.sendInOneWrite({ type: 'order_update', id: 'o1' }, { type: 'notification', id: 'n2' }); // ...n2 comes first
+    await waitFor(() => notifications.length === 2, { message: 'both notifications' });
+    assert.deepEqual(notifications, ['n1', 'n2']);
+  });
+
+  it('lets the oldest held delivery go past 1,000, so that its redelivery gets through', async () => {
+    const reported = [];
+    const { c, conn } = await connected({ logError: (_error, context) => reported.push(context) });
+    for (let i = 0; i <= 1000; i++) conn.deliver(`h${i}`);
+    await roundTrip(conn);
+    assert.equal(reported.length, 1, 'the drop is reported');
+    const seen = record(c, '*');
+    await waitFor(() => seen.length === 1000, { message: '1000 held deliveries handed over' });
+    assert.equal(seen[0].id, 'h1', 'h0 was let go');
+    conn.deliver('h1'); // still remembered: a duplicate
+    conn.deliver('h0'); // forgotten: a new delivery
+    await waitFor(() => seen.length === 1001, { message: 'the redelivery of h0' });
+    assert.equal(seen[1000].id, 'h0');
   });
 
   it('keeps delivering to other handlers when one throws', async () => {
@@ -293,6 +468,66 @@ describe('reconnecting', () => {
     });
   }
 
+  it('backs off from the second retry when a draining gateway closes with 1012 before connected, until maxAttempts', async () => {
+    const s = await server();
+    const c = client(s.url, {
+      reconnect: { minDelay: 40, maxDelay: 1000, promptJitter: 20, maxAttempts: 3 },
+      random: () => 0.5,
+    });
+    const retries = record(c, 'retry');
+    const outcome = connecting(c);
+    for (let n = 1; n <= 4; n++) (await s.connection(n)).close(1012, 'draining');
+    const { error } = await outcome;
+    assert.match(error.message, /gave up after 3/);
+    // Prompt: floor 40 + 0.5 * 20 = 50. Then the backoff at steps 1 and 2: 0.5 * 40 * 2^step = 40, 80.
+    assert.deepEqual(retries.map((r) => [r.attempt, r.kind, r.delay]), [
+      [1, 'prompt', 50],
+      [2, 'backoff', 40],
+      [3, 'backoff', 80],
+    ]);
+  });
+
+  it('reconnects promptly after the first 4010 of a connect-then-close loop, then backs off', async () => {
+    const s = await server();
+    const c = client(s.url, { reconnect: { minDelay: 40, maxDelay: 1000, promptJitter: 20 }, random: () => 0.5 });
+    const retries = record(c, 'retry');
+    void connecting(c);
+    for (let n = 1; n <= 3; n++) {
+      const conn = await s.connection(n);
+      conn.hello();
+      conn.close(4010, 'too slow'); // right behind `connected`: a session of a few ms
+    }
+    await s.connection(4);
+    // Every session connected, so each retry is attempt 1; the short sessions in a row add the steps.
+    assert.deepEqual(retries.map((r) => [r.attempt, r.kind, r.delay]), [
+      [1, 'prompt', 50],
+      [1, 'backoff', 40],
+      [1, 'backoff', 80],
+    ]);
+  });
+
+  it('starts over with a prompt reconnect after a session that lasted stableAfter', async () => {
+    const s = await server();
+    const c = client(s.url, {
+      reconnect: { minDelay: 40, maxDelay: 1000, promptJitter: 20, stableAfter: 200 },
+      random: () => 0.5,
+    });
+    const retries = record(c, 'retry');
+    void connecting(c);
+    for (let n = 1; n <= 2; n++) {
+      const conn = await s.connection(n);
+      conn.hello();
+      conn.close(4010, 'too slow');
+    }
+    const third = await s.connection(3);
+    third.hello();
+    await waitFor(() => c.state === 'connected', { message: 'third session' });
+    await delay(250); // the condition is time itself: this session must last past stableAfter (200 ms)
+    third.close(4010, 'too slow');
+    await s.connection(4);
+    assert.deepEqual(retries.map((r) => r.kind), ['prompt', 'backoff', 'prompt']);
+  });
+
   it('backs off normally after 4008 rate limited', async () => {
     const s = await server();
     const c = client(s.url, { reconnect: { minDelay: 50, maxDelay: 50 }, random: () => 0 });
@@ -373,6 +608,46 @@ describe('unauthorized (4001)', () => {
     assert.equal(session.userId, 'alice');
   });
 
+  it('fetches the token again when the network comes back, instead of one fetched before it went away', async (t) => {
+    const network = fakeNetwork(t);
+    const s = await server();
+    let n = 0;
+    const c = client(s.url, { token: () => `t${++n}`, reconnect: { minDelay: 60_000, maxDelay: 60_000 }, random: () => 0 });
+    const outcome = connecting(c);
+    const first = await s.connection(1);
+    network.offline();
+    first.close(4001);
+    await waitFor(() => n === 2, { message: 'a new token asked for after 4001' });
+    network.online();
+    const second = await s.connection(2, 2000);
+    assert.equal(second.token, 't3', 't2 waited out the offline period; the attempt asks for a current one');
+    second.hello();
+    await outcome;
+  });
+
+  it('drops the fetched token when the network goes away while the retry waits', async (t) => {
+    const network = fakeNetwork(t);
+    const s = await server();
+    let n = 0;
+    const draws = [0.5]; // a long prompt delay first (floor + 0.5 * 60 s), so the offline event finds the timer waiting
+    const c = client(s.url, {
+      token: () => `t${++n}`,
+      reconnect: { minDelay: 60_000, maxDelay: 60_000, promptJitter: 60_000 },
+      random: () => draws.shift() ?? 0,
+    });
+    const retries = record(c, 'retry');
+    const outcome = connecting(c);
+    (await s.connection(1)).close(4001);
+    await waitFor(() => retries.length === 1, { message: 'retry with the new token scheduled' });
+    assert.equal(n, 2);
+    network.offline();
+    network.online();
+    const second = await s.connection(2, 2000);
+    assert.equal(second.token, 't3');
+    second.hello();
+    await outcome;
+  });
+
   it('retries only once when every new token is refused too', async () => {
     const s = await server();
     let n = 0;
@@ -417,20 +692,7 @@ describe('heartbeat', () => {
 
 describe('network events', () => {
   it('waits for online instead of burning attempts while offline, then reconnects promptly', async (t) => {
-    // Stand-ins for the browser globals that NetworkWatch reads.
-    const target = new EventTarget();
-    globalThis.addEventListener = target.addEventListener.bind(target);
-    globalThis.removeEventListener = target.removeEventListener.bind(target);
-    const hadNavigator = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
-    const navigator = { onLine: true };
-    Object.defineProperty(globalThis, 'navigator', { value: navigator, configurable: true, writable: true });
-    t.after(() => {
-      delete globalThis.addEventListener;
-      delete globalThis.removeEventListener;
-      if (hadNavigator) Object.defineProperty(globalThis, 'navigator', hadNavigator);
-      else delete globalThis.navigator;
-    });
-
+    const network = fakeNetwork(t);
     const s = await server();
     const c = client(s.url, { reconnect: { minDelay: 60_000, maxDelay: 60_000 }, random: () => 0 });
     const retries = record(c, 'retry');
@@ -438,13 +700,11 @@ describe('network events', () => {
     const first = await s.connection(1);
     first.hello();
     await outcome;
-    navigator.onLine = false;
-    target.dispatchEvent(new Event('offline'));
+    network.offline();
     first.close(1011, 'network gone');
     await waitFor(() => c.state === 'reconnecting', { message: 'reconnecting' });
     assert.equal(retries.length, 0, 'no attempt scheduled while offline');
-    navigator.onLine = true;
-    target.dispatchEvent(new Event('online'));
+    network.online();
     const second = await s.connection(2, 2000);
     assert.deepEqual(retries.map((r) => r.kind), ['prompt']);
     second.hello();

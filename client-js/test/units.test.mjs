@@ -4,6 +4,8 @@ import { describe, it } from 'node:test';
 import { AckBatcher } from '../dist/ack-batcher.js';
 import { Backoff } from '../dist/backoff.js';
 import { actionFor } from '../dist/close-policy.js';
+import { Emitter } from '../dist/emitter.js';
+import { HeldDeliveries } from '../dist/held-deliveries.js';
 import { RecentIds } from '../dist/recent-ids.js';
 import { handshakeUrl } from '../dist/url.js';
 import { waitFor } from './support/wait.mjs';
@@ -58,12 +60,53 @@ describe('RecentIds', () => {
     assert.equal(ids.seen('b'), false);
   });
 
+  it('treats a forgotten id as new', () => {
+    const ids = new RecentIds(10);
+    ids.seen('a');
+    ids.forget('a');
+    assert.equal(ids.seen('a'), false);
+  });
+
   it('remembers acks only of ids it has seen', () => {
     const ids = new RecentIds(10);
     ids.markAcked('never-delivered');
     assert.equal(ids.seen('never-delivered'), false);
     ids.markAcked('never-delivered');
     assert.equal(ids.wasAcked('never-delivered'), true);
+  });
+});
+
+describe('HeldDeliveries', () => {
+  const frame = (id, type = 'notification') => ({ type, id, timestamp: 0, payload: {} });
+
+  it('lets the oldest go past its capacity, and only then', () => {
+    const held = new HeldDeliveries(2);
+    assert.equal(held.hold(frame('a')), undefined);
+    assert.equal(held.hold(frame('b')), undefined);
+    assert.equal(held.hold(frame('c')).id, 'a');
+    assert.equal(held.size, 2);
+  });
+
+  it('hands over what can be handled in arrival order and keeps the rest', () => {
+    const held = new HeldDeliveries(10);
+    for (const [id, type] of [['1', 'x'], ['2', 'y'], ['3', 'x']]) held.hold(frame(id, type));
+    assert.deepEqual(held.takeHandleable((f) => f.type === 'x').map((f) => f.id), ['1', '3']);
+    assert.deepEqual(held.takeHandleable(() => true).map((f) => f.id), ['2']);
+    assert.equal(held.size, 0);
+  });
+
+  it('holds 1,000 by default', () => {
+    assert.equal(HeldDeliveries.CAPACITY, 1000);
+  });
+});
+
+describe('Emitter', () => {
+  it('knows whether a name has handlers, also after the last one left', () => {
+    const emitter = new Emitter();
+    const off = emitter.on('x', () => {});
+    assert.equal(emitter.has('x'), true);
+    off();
+    assert.equal(emitter.has('x'), false);
   });
 });
 

@@ -41,11 +41,24 @@ export class ScriptedConnection {
     this.ws.send(JSON.stringify({ timestamp: Date.now(), payload: {}, ...frame }));
   }
 
-  hello(heartbeat = { interval: 30_000, timeout: 10_000 }) {
-    this.send({
+  /**
+   * Sends the frames in ONE socket write, so that the client reads them in one go and `ws` emits them back to back in
+   * the same tick, as it does with a replay that follows `connected` (the case that `send` cannot produce reliably).
+   */
+  sendInOneWrite(...frames) {
+    const encoded = frames.map((frame) => unmaskedTextFrame(JSON.stringify({ timestamp: Date.now(), payload: {}, ...frame })));
+    this.ws._socket.write(Buffer.concat(encoded));
+  }
+
+  helloFrame(heartbeat = { interval: 30_000, timeout: 10_000 }) {
+    return {
       type: 'connected',
       payload: { clientId: 'c1', userId: 'alice', tenant: 'default', gatewayId: 'gw-test', heartbeat },
-    });
+    };
+  }
+
+  hello(heartbeat) {
+    this.send(this.helloFrame(heartbeat));
   }
 
   deliver(id, payload = { text: 'hi' }, type = 'notification') {
@@ -69,6 +82,14 @@ export class ScriptedConnection {
   ackedIds() {
     return this.acks().flatMap((f) => (f.payload?.ids ? f.payload.ids : [f.id]));
   }
+}
+
+/** A final, unmasked (server-to-client) text frame, RFC 6455 section 5.2; payloads up to 64 KB. */
+function unmaskedTextFrame(text) {
+  const payload = Buffer.from(text);
+  if (payload.length >= 65_536) throw new RangeError('frame too large for this helper');
+  const header = payload.length < 126 ? Buffer.from([0x81, payload.length]) : Buffer.from([0x81, 126, payload.length >> 8, payload.length & 0xff]);
+  return Buffer.concat([header, payload]);
 }
 
 /**
