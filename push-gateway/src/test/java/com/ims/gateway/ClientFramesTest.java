@@ -93,4 +93,59 @@ class ClientFramesTest extends GatewayTestBase {
             assertThat(polite.isOpen()).isTrue();
         }
     }
+
+    @Test
+    void unsolicitedPongFramesAreIgnoredAndCostNoRateBudget() {
+        try (WsTestClient client = WsTestClient.connect(port, token(unique("u"), unique("t")))) {
+            client.awaitType("connected");
+            // More pongs than the burst of 20: were they counted, the ping below would be refused.
+            for (int i = 0; i < 30; i++) {
+                client.sendPong();
+            }
+            client.send("{\"type\":\"ping\",\"payload\":{}}");
+            client.awaitType("pong");
+            // The server answers in order, so an error for any pong would have arrived before this pong.
+            assertThat(client.ofType("error")).isEmpty();
+            assertThat(client.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void binaryFrameGetsBadMessageAndTheConnectionStaysOpen() {
+        try (WsTestClient client = WsTestClient.connect(port, token(unique("u"), unique("t")))) {
+            client.awaitType("connected");
+            client.sendBinary(new byte[100]);
+            await().until(() -> hasError(client, "BAD_MESSAGE"));
+            client.send("{\"type\":\"ping\",\"payload\":{}}");
+            client.awaitType("pong");
+            assertThat(client.ofType("error")).hasSize(1);
+        }
+    }
+
+    @Test
+    void binaryMessageOverTheLimitClosesWith1009() {
+        try (WsTestClient client = WsTestClient.connect(port, token(unique("u"), unique("t")))) {
+            client.awaitType("connected");
+            // Arrives in parts of the container's 32-byte binary buffer; their sum passes the 64 KB limit.
+            client.sendBinary(new byte[70_000]);
+            assertThat(client.awaitClose()).isEqualTo(1009);
+            assertThat(client.ofType("error")).isEmpty();
+        }
+    }
+
+    @Test
+    void binaryFlooderIsRateLimitedThenClosedWith4008() {
+        try (WsTestClient flooder = WsTestClient.connect(port, token(unique("u"), unique("t")))) {
+            flooder.awaitType("connected");
+            for (int i = 0; i < 200 && flooder.isOpen(); i++) {
+                try {
+                    flooder.sendBinary(new byte[8]);
+                } catch (RuntimeException closed) {
+                    break;
+                }
+            }
+            assertThat(flooder.awaitClose()).isEqualTo(4008);
+            assertThat(hasError(flooder, "RATE_LIMITED")).isTrue();
+        }
+    }
 }

@@ -101,6 +101,28 @@ class DeliveryTest extends GatewayTestBase {
         }
     }
 
+    @Test
+    void aBrowsersCompressionOfferIsDeclinedAndFramesLeaveUncompressed() throws Exception {
+        // Browsers offer permessage-deflate on every connection; accepting it would keep a zlib deflater and inflater per
+        // socket (tens of KB of native memory each) for small JSON frames (LeanUpgradeStrategy).
+        String tenant = unique("t");
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /ws?token=" + token("browser", tenant) + " HTTP/1.1\r\nHost: 127.0.0.1:"
+                    + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            String response = readHeaders(in);
+            assertThat(response).startsWith("HTTP/1.1 101");
+            assertThat(response.toLowerCase(java.util.Locale.ROOT)).doesNotContain("sec-websocket-extensions");
+            RawFrame connected = RawFrame.read(in);
+            assertThat(connected.compressed()).as("RSV1 (compressed) bit").isFalse();
+            assertThat(Json.tree(connected.text()).path("type").asString()).isEqualTo("connected");
+        }
+    }
+
     /** A client text frame; clients must mask (RFC 6455 section 5.3), the mask here is zero. */
     private static void sendMasked(OutputStream out, String text) throws IOException {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
@@ -118,7 +140,7 @@ class DeliveryTest extends GatewayTestBase {
     }
 
     /** One server frame as it came off the socket (servers do not mask). */
-    private record RawFrame(boolean fin, int opcode, byte[] payload) {
+    private record RawFrame(boolean fin, boolean compressed, int opcode, byte[] payload) {
         static RawFrame read(DataInputStream in) throws IOException {
             int b0 = in.readUnsignedByte();
             int b1 = in.readUnsignedByte();
@@ -130,7 +152,7 @@ class DeliveryTest extends GatewayTestBase {
             }
             byte[] payload = new byte[Math.toIntExact(length)];
             in.readFully(payload);
-            return new RawFrame((b0 & 0x80) != 0, b0 & 0x0f, payload);
+            return new RawFrame((b0 & 0x80) != 0, (b0 & 0x40) != 0, b0 & 0x0f, payload);
         }
 
         String text() {

@@ -1,5 +1,8 @@
 package com.ims.gateway;
 
+import java.io.DataInputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,6 +35,52 @@ class HandshakeTest extends GatewayTestBase {
     void malformedTokenIsClosedWith4001() {
         try (WsTestClient client = WsTestClient.connect(port, "not.a.jwt")) {
             assertThat(client.awaitClose()).isEqualTo(4001);
+        }
+    }
+
+    @Test
+    void tokenWithABadPercentEscapeIsClosedWith4001NotAServerError() throws Exception {
+        // Raw socket: java.net.URI refuses these query strings, a hand-written client need not.
+        for (String bad : List.of("abc%zz", "abc%", "%", "abc&other=%zz")) {
+            assertThat(rawHandshakeCloseCode("/ws?token=" + bad)).as("token=%s", bad).isEqualTo(4001);
+        }
+        // A bad escape beside a good token: the connection is made.
+        assertThat(rawHandshakeFirstFrame("/ws?other=%zz&token=" + token(unique("u"), unique("t")))).contains("\"connected\"");
+    }
+
+    private int rawHandshakeCloseCode(String target) throws Exception {
+        byte[] close = rawHandshake(target, 8);
+        return ((close[0] & 0xff) << 8) | (close[1] & 0xff);
+    }
+
+    private String rawHandshakeFirstFrame(String target) throws Exception {
+        return new String(rawHandshake(target, 1), StandardCharsets.UTF_8);
+    }
+
+    /** Upgrades over a plain socket and returns the payload of the first frame the server sends, of the given opcode. */
+    private byte[] rawHandshake(String target, int expectedOpcode) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            StringBuilder headers = new StringBuilder();
+            while (!headers.toString().endsWith("\r\n\r\n")) {
+                headers.append((char) in.readUnsignedByte());
+            }
+            assertThat(headers.toString()).startsWith("HTTP/1.1 101");
+            int opcode = in.readUnsignedByte() & 0x0f;
+            int length = in.readUnsignedByte() & 0x7f;
+            if (length == 126) {
+                length = in.readUnsignedShort();
+            }
+            byte[] payload = new byte[length];
+            in.readFully(payload);
+            assertThat(opcode).as("the first frame's opcode").isEqualTo(expectedOpcode);
+            return payload;
         }
     }
 

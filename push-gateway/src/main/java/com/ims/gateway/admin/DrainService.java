@@ -30,12 +30,13 @@ public final class DrainService {
 
     /** @return the number of connections closed; 0 when a drain already ran */
     public int drain(Duration wait) {
-        if (!state.stopAccepting()) {
+        // STOPPED inside: no connect is admitted between the end of accepting and STOPPED, and every connect admitted
+        // before is registered by now, so the sweep below reaches it.
+        if (!state.stopAccepting(presence::stopped)) {
             return 0;
         }
         int count = registry.size();
         log.info("draining gatewayId={} connections={}", state.gatewayId(), count);
-        presence.stopped();
         registry.forEach(c -> c.close(CloseCodes.SERVICE_RESTART));
         long deadline = System.nanoTime() + wait.toNanos();
         while (registry.size() > 0 && System.nanoTime() < deadline) {

@@ -2,7 +2,6 @@ package com.ims.gateway.auth;
 
 import java.util.Map;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.http.server.ServletServerHttpRequest;
@@ -17,7 +16,6 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
 public final class WsHandshakeInterceptor implements HandshakeInterceptor {
 
     public static final String AUTH_ATTRIBUTE = "ims.auth";
-    private static final String BEARER = "Bearer ";
 
     private final TokenAuthenticator authenticator;
 
@@ -37,11 +35,8 @@ public final class WsHandshakeInterceptor implements HandshakeInterceptor {
                                Exception exception) {
     }
 
+    /** The filter took the token (header or query) out of the request everybody else sees; see its javadoc. */
     static String token(ServerHttpRequest request) {
-        String header = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-        if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return header.substring(BEARER.length()).trim();
-        }
         if (request instanceof ServletServerHttpRequest servlet
                 && servlet.getServletRequest().getAttribute(TokenQueryMaskingFilter.TOKEN_ATTRIBUTE) instanceof String t) {
             return t;

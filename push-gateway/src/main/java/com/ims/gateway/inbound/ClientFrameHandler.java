@@ -36,23 +36,8 @@ public final class ClientFrameHandler {
     }
 
     public void handle(Connection connection, String text, long now) {
-        switch (connection.inbound().admit(now)) {
-            case ALLOW -> {
-            }
-            case REFUSE -> {
-                metrics.rateLimited();
-                connection.send(error(ErrorCodes.RATE_LIMITED, "too many frames; slow down", now));
-                return;
-            }
-            case DISCONNECT -> {
-                metrics.rateLimited();
-                log.warn("flooding client disconnected clientId={} userId={} tenant={}", connection.clientId(),
-                        connection.user().userId(), connection.user().tenant());
-                // After the RATE_LIMITED errors already queued, so the client learns why (they were dropped when
-                // the close won the race against the writer).
-                connection.closeAfterQueued(CloseCodes.RATE_LIMITED);
-                return;
-            }
+        if (!admitted(connection, now)) {
+            return;
         }
         switch (FrameCodec.decode(text)) {
             case Decoded.Malformed malformed -> refuse(connection, ErrorCodes.BAD_MESSAGE, malformed.message(), now);
@@ -60,11 +45,34 @@ public final class ClientFrameHandler {
         }
     }
 
-    /** Frames are UTF-8 JSON text (contract section 4); a binary frame is refused like any malformed one. */
+    /**
+     * Frames are UTF-8 JSON text (contract section 4); a binary frame is refused like any malformed one, after the same
+     * rate limit, so binary frames cannot flood past it.
+     */
     public void handleBinary(Connection connection, long now) {
-        if (connection.inbound().admit(now) == InboundLimiter.Verdict.ALLOW) {
+        if (admitted(connection, now)) {
             refuse(connection, ErrorCodes.BAD_MESSAGE, "frames must be JSON text frames", now);
         }
+    }
+
+    /** Applies the rate limit: false when the frame is dropped (RATE_LIMITED error) or the connection is closing (4008). */
+    private boolean admitted(Connection connection, long now) {
+        return switch (connection.inbound().admit(now)) {
+            case ALLOW -> true;
+            case REFUSE -> {
+                metrics.rateLimited();
+                connection.send(error(ErrorCodes.RATE_LIMITED, "too many frames; slow down", now));
+                yield false;
+            }
+            case DISCONNECT -> {
+                metrics.rateLimited();
+                log.warn("flooding client disconnected clientId={} userId={} tenant={}", connection.clientId(),
+                        connection.user().userId(), connection.user().tenant());
+                // After the RATE_LIMITED errors already queued, so the client learns why.
+                connection.closeAfterQueued(CloseCodes.RATE_LIMITED);
+                yield false;
+            }
+        };
     }
 
     private void dispatch(Connection connection, Envelope envelope, long now) {

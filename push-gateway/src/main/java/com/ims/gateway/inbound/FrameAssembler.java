@@ -1,7 +1,8 @@
 package com.ims.gateway.inbound;
 
 /**
- * Joins the parts of one client text message and enforces {@code IMS_MAX_FRAME_BYTES} on the whole.
+ * Joins the parts of one client text message and enforces {@code IMS_MAX_FRAME_BYTES} on the whole; counts the parts of a
+ * binary message against the same limit without keeping them.
  *
  * @implNote The gateway asks the container for partial messages so that its per-connection receive buffer can stay small
  *     (a few KB instead of one as large as the biggest frame, for every idle connection). The parts of a message that
@@ -19,12 +20,17 @@ public final class FrameAssembler {
         record Complete(String text) implements Result {
         }
 
+        /** A whole binary message ended within the limit (its bytes are not kept: the protocol refuses binary). */
+        record BinaryComplete() implements Result {
+        }
+
         /** The message passed the limit: the connection must be closed with 1009. */
         record TooBig(long bytes) implements Result {
         }
     }
 
     private static final Result.Incomplete INCOMPLETE = new Result.Incomplete();
+    private static final Result.BinaryComplete BINARY_COMPLETE = new Result.BinaryComplete();
 
     private final int maxBytes;
     private StringBuilder parts;
@@ -55,6 +61,24 @@ public final class FrameAssembler {
         String text = parts.toString();
         reset();
         return new Result.Complete(text);
+    }
+
+    /**
+     * Counts one part of a binary message against the same limit; parts of one message never interleave with another's
+     * (RFC 6455 section 5.4), so the text counter serves both.
+     */
+    public Result acceptBinary(int length, boolean last) {
+        bytes += length;
+        if (bytes > maxBytes) {
+            long seen = bytes;
+            reset();
+            return new Result.TooBig(seen);
+        }
+        if (!last) {
+            return INCOMPLETE;
+        }
+        bytes = 0;
+        return BINARY_COMPLETE;
     }
 
     private void reset() {

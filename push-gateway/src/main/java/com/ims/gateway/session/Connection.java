@@ -43,8 +43,16 @@ public final class Connection {
     /** True while a drain task is queued or running: at most one writer per socket, as the WebSocket API requires. */
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Set by the closes that drop what is queued ({@link #close}, {@link #markClosed}, a failed write), never by
+     * {@link #closeAfterQueued}: the drain tests this, not {@code closed}, because {@code closeAfterQueued} sets
+     * {@code closed} before {@link #closeWhenDrained}, and a writer polling in between must still write the queued frames.
+     */
+    private volatile boolean dropQueued;
     /** Set by {@link #closeAfterQueued}: the close the drain sends once the frames queued before it are written. */
     private volatile CloseStatus closeWhenDrained;
+    /** Whether CONNECTED was published for this connection (guarded by {@code this}): only then is DISCONNECTED. */
+    private boolean announced;
 
     /** Next time the sweeper sends a ping; each connection keeps its own phase, so pings spread over the interval. */
     private volatile long nextPingAt;
@@ -181,7 +189,7 @@ public final class Connection {
         while (true) {
             OutboundFrame frame;
             while ((frame = queue.poll()) != null) {
-                if (closed.get() && closeWhenDrained == null) {
+                if (dropQueued) {
                     queue.clear();
                     break;
                 }
@@ -192,6 +200,7 @@ public final class Connection {
                     hooks.written(this, frame);
                 } catch (IOException | RuntimeException e) {
                     log.debug("write failed clientId={} userId={} error={}", clientId, user.userId(), e.toString());
+                    dropQueued = true;
                     queue.clear();
                     closeQuietly(CloseStatus.SESSION_NOT_RELIABLE);
                     break;
@@ -267,6 +276,7 @@ public final class Connection {
     /** Closes with a contract close code, off the caller's thread; only the first close of a connection counts. */
     public void close(CloseCodes code) {
         if (closed.compareAndSet(false, true)) {
+            dropQueued = true;
             hooks.closing(this, code);
             queue.clear();
             CloseStatus status = new CloseStatus(code.code(), code.reason());
@@ -289,7 +299,32 @@ public final class Connection {
     /** The socket closed (by either side): no more writes. */
     public void markClosed() {
         closed.set(true);
+        dropQueued = true;
         queue.clear();
+    }
+
+    /**
+     * Publishes the connection's CONNECTED event ({@code announce}) unless it is already closing. Together with
+     * {@link #closedAfterAnnounce} this keeps a connection's presence events paired and in order, whichever thread
+     * closes it: no DISCONNECTED without a CONNECTED, and never a CONNECTED after its DISCONNECTED.
+     */
+    public synchronized void announce(Runnable announce) {
+        if (!closed.get()) {
+            announced = true;
+            announce.run();
+        }
+    }
+
+    /** The socket closed: no more writes; runs {@code disconnected} (the DISCONNECTED event) only if CONNECTED went out. */
+    public void closedAfterAnnounce(Runnable disconnected) {
+        markClosed();
+        synchronized (this) {
+            // closed is set before this lock, so an announce that has not run yet never will.
+            if (announced) {
+                announced = false;
+                disconnected.run();
+            }
+        }
     }
 
     private void closeQuietly(CloseStatus status) {

@@ -1,12 +1,23 @@
 package com.ims.gateway.session;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-/** Whether the gateway still takes connections; false once a drain began (SIGTERM or the admin API). */
+/**
+ * Whether the gateway still takes connections; false once a drain began (SIGTERM or the admin API).
+ *
+ * @implNote Connects and the start of a drain exclude each other: a connect runs its whole admission (the accepting
+ *     check, registration, the {@code connected} frame, the CONNECTED event) under the read lock, the drain turns
+ *     accepting off and announces STOPPED under the write lock. So a connect either finished before the drain (it is in
+ *     the registry the drain then sweeps, and its CONNECTED precedes STOPPED) or sees the drain and is refused with 1012.
+ *     A plain re-check of the flag after registering would still let CONNECTED follow STOPPED. Connects share the read
+ *     lock, so they never wait for each other; the drain waits only for the admissions in progress (no I/O in them).
+ */
 public final class GatewayState {
 
     private final String gatewayId;
-    private final AtomicBoolean accepting = new AtomicBoolean(true);
+    private final ReentrantReadWriteLock admission = new ReentrantReadWriteLock();
+    /** Written only under the write lock; volatile for the readers outside it (health, lease heartbeat). */
+    private volatile boolean accepting = true;
 
     public GatewayState(String gatewayId) {
         this.gatewayId = gatewayId;
@@ -17,16 +28,54 @@ public final class GatewayState {
     }
 
     public boolean accepting() {
-        return accepting.get();
+        return accepting;
     }
 
     /** Accepting again after a lifecycle restart (a stopped context can be started again, e.g. by the test cache). */
     public void startAccepting() {
-        accepting.set(true);
+        admission.writeLock().lock();
+        try {
+            accepting = true;
+        } finally {
+            admission.writeLock().unlock();
+        }
     }
 
-    /** @return true for the caller that actually stopped accepting (a drain runs once) */
-    public boolean stopAccepting() {
-        return accepting.compareAndSet(true, false);
+    /**
+     * Runs {@code connect} unless a drain began, with no drain able to begin until it returns.
+     *
+     * @return false when the gateway no longer accepts (connect did not run)
+     */
+    public boolean admit(Runnable connect) {
+        admission.readLock().lock();
+        try {
+            if (!accepting) {
+                return false;
+            }
+            connect.run();
+            return true;
+        } finally {
+            admission.readLock().unlock();
+        }
+    }
+
+    /**
+     * Stops accepting once the admissions in progress are done, and runs {@code stopped} (the STOPPED event) before any
+     * later connect could be admitted.
+     *
+     * @return true for the caller that actually stopped accepting (a drain runs once)
+     */
+    public boolean stopAccepting(Runnable stopped) {
+        admission.writeLock().lock();
+        try {
+            if (!accepting) {
+                return false;
+            }
+            accepting = false;
+            stopped.run();
+            return true;
+        } finally {
+            admission.writeLock().unlock();
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketMessage;
@@ -67,12 +68,15 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
             session.close(status(CloseCodes.UNAUTHORIZED));
             return;
         }
-        if (!state.accepting()) {
+        Principal principal = authenticated.principal();
+        // Admitted as a whole or not at all while a drain begins (GatewayState): never a connection the drain missed.
+        if (!state.admit(() -> admit(session, principal))) {
             metrics.closed(CloseCodes.SERVICE_RESTART);
             session.close(status(CloseCodes.SERVICE_RESTART));
-            return;
         }
-        Principal principal = authenticated.principal();
+    }
+
+    private void admit(WebSocketSession session, Principal principal) {
         long now = System.currentTimeMillis();
         Connection connection = factory.create(principal, session, now);
         session.getAttributes().put(CONNECTION_ATTRIBUTE, connection);
@@ -83,7 +87,9 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
             old.close(CloseCodes.REPLACED);
         }
         connection.send(OutboundFrame.control(FrameCodec.encode(FrameTypes.CONNECTED, null, now, connectedPayload(connection))));
-        presence.connected(principal.tenant(), principal.subject(), connection.clientId(), principal.roles());
+        // Skipped when the connection was closed meanwhile (an operator, the per-user cap): no CONNECTED after DISCONNECTED.
+        connection.announce(() -> presence.connected(principal.tenant(), principal.subject(), connection.clientId(),
+                principal.roles()));
         metrics.connectionOpened();
         log.debug("connected clientId={} userId={} tenant={}", connection.clientId(), principal.subject(), principal.tenant());
     }
@@ -102,20 +108,24 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
 
     @Override
     public void handleMessage(WebSocketSession session, WebSocketMessage<?> message) {
+        if (message instanceof PongMessage) {
+            // RFC 6455 allows unsolicited pongs (a one-way heartbeat): no error, and no rate budget spent on them.
+            return;
+        }
         if (!(session.getAttributes().get(CONNECTION_ATTRIBUTE) instanceof Connection connection) || connection.isClosed()) {
             return;
         }
         long now = System.currentTimeMillis();
-        if (!(message instanceof TextMessage text)) {
-            if (message.isLast()) {
-                frames.handleBinary(connection, now);
-            }
-            return;
-        }
-        switch (connection.assembler().accept(text.getPayload(), text.isLast())) {
+        FrameAssembler assembler = connection.assembler();
+        // Binary parts are counted against the frame limit too, else one endless binary message would be read forever.
+        FrameAssembler.Result result = message instanceof TextMessage text
+                ? assembler.accept(text.getPayload(), text.isLast())
+                : assembler.acceptBinary(message.getPayloadLength(), message.isLast());
+        switch (result) {
             case FrameAssembler.Result.Incomplete incomplete -> {
             }
             case FrameAssembler.Result.Complete complete -> frames.handle(connection, complete.text(), now);
+            case FrameAssembler.Result.BinaryComplete binary -> frames.handleBinary(connection, now);
             case FrameAssembler.Result.TooBig tooBig -> {
                 log.info("frame too large, closing clientId={} userId={} bytes>{}", connection.clientId(),
                         connection.user().userId(), tooBig.bytes());
@@ -134,9 +144,10 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
         if (!(session.getAttributes().remove(CONNECTION_ATTRIBUTE) instanceof Connection connection)) {
             return;
         }
-        connection.markClosed();
+        // DISCONNECTED only for a connection whose CONNECTED went out (presence would hear of a client it never saw).
+        connection.closedAfterAnnounce(() ->
+                presence.disconnected(connection.user().tenant(), connection.user().userId(), connection.clientId()));
         registry.remove(connection);
-        presence.disconnected(connection.user().tenant(), connection.user().userId(), connection.clientId());
         log.debug("disconnected clientId={} userId={} code={}", connection.clientId(), connection.user().userId(),
                 closeStatus.getCode());
     }

@@ -51,6 +51,16 @@ class InboundRulesTest {
     }
 
     @Test
+    void assemblerCountsBinaryPartsAgainstTheSameLimitWithoutKeepingThem() {
+        FrameAssembler assembler = new FrameAssembler(10);
+        assertThat(assembler.acceptBinary(6, false)).isInstanceOf(FrameAssembler.Result.Incomplete.class);
+        assertThat(assembler.acceptBinary(4, true)).isInstanceOf(FrameAssembler.Result.BinaryComplete.class);
+        assertThat(assembler.acceptBinary(8, false)).isInstanceOf(FrameAssembler.Result.Incomplete.class);
+        assertThat(assembler.acceptBinary(8, false)).isEqualTo(new FrameAssembler.Result.TooBig(16));
+        assertThat(assembler.accept("ok", true)).isEqualTo(new FrameAssembler.Result.Complete("ok"));
+    }
+
+    @Test
     void utf8LengthCountsMultiByteCharacters() {
         assertThat(FrameAssembler.utf8Length("aé€😀")).isEqualTo(1 + 2 + 3 + 4);
     }

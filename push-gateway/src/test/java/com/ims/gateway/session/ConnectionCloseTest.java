@@ -43,6 +43,29 @@ class ConnectionCloseTest {
     }
 
     @Test
+    void aFloodCloseKeepsTheQueuedErrorFramesWhenTheWriterRunsWhileTheCloseIsBeingDecided() {
+        // The writer runs inside closeAfterQueued, between "no more frames" and "close after these": the window a
+        // writer thread polling at that moment hits.
+        Connection connection = connection(new ConnectionHooks() {
+            @Override
+            public void written(Connection c, OutboundFrame frame) {
+            }
+
+            @Override
+            public void closing(Connection c, CloseCodes code) {
+                runWriters();
+            }
+        });
+        connection.send(OutboundFrame.control("{\"type\":\"error\",\"n\":1}"));
+        connection.send(OutboundFrame.control("{\"type\":\"error\",\"n\":2}"));
+
+        connection.closeAfterQueued(CloseCodes.RATE_LIMITED);
+        runWriters();
+
+        assertThat(wire).containsExactly("{\"type\":\"error\",\"n\":1}", "{\"type\":\"error\",\"n\":2}", "close 4008");
+    }
+
+    @Test
     void aCloseAfterQueuedOnAnIdleConnectionClosesAtOnce() {
         Connection connection = connection();
         connection.closeAfterQueued(CloseCodes.RATE_LIMITED);
@@ -60,6 +83,24 @@ class ConnectionCloseTest {
         assertThat(wire).containsExactly("close 4010");
     }
 
+    @Test
+    void presenceEventsComeInPairsWhicheverThreadClosesTheConnection() {
+        List<String> events = new ArrayList<>();
+        Connection announcedFirst = connection();
+        announcedFirst.announce(() -> events.add("CONNECTED"));
+        announcedFirst.closedAfterAnnounce(() -> events.add("DISCONNECTED"));
+        announcedFirst.closedAfterAnnounce(() -> events.add("DISCONNECTED again"));
+        assertThat(events).containsExactly("CONNECTED", "DISCONNECTED");
+
+        // Closed (an operator, the per-user cap) before its handshake announced it: neither event, in either order.
+        events.clear();
+        Connection closedFirst = connection();
+        closedFirst.close(CloseCodes.REPLACED);
+        closedFirst.closedAfterAnnounce(() -> events.add("DISCONNECTED"));
+        closedFirst.announce(() -> events.add("CONNECTED"));
+        assertThat(events).isEmpty();
+    }
+
     private void runWriters() {
         while (!writerTasks.isEmpty()) {
             writerTasks.removeFirst().run();
@@ -67,9 +108,13 @@ class ConnectionCloseTest {
     }
 
     private Connection connection() {
+        return connection(ConnectionHooks.NONE);
+    }
+
+    private Connection connection(ConnectionHooks hooks) {
         Principal principal = new Principal("u1", "t1", List.of(), Set.of(), Long.MAX_VALUE);
         return new Connection("c1", principal, session(), 0, 1000, 1000, 10, new OutboundQueue(10, 10_000),
-                writerTasks::add, writerTasks::add, ConnectionHooks.NONE,
+                writerTasks::add, writerTasks::add, hooks,
                 InboundLimiter.create("c1", InboundLimiter.sharedConfig(10), 3, Duration.ofSeconds(5)),
                 new FrameAssembler(1000));
     }

@@ -69,6 +69,16 @@ public final class WsTestClient implements WebSocket.Listener, AutoCloseable {
         socket.sendText(text, true).join();
     }
 
+    /** One whole binary message (the gateway refuses binary: frames are JSON text). */
+    public void sendBinary(byte[] data) {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).join();
+    }
+
+    /** An unsolicited protocol pong frame (RFC 6455 section 5.5.3 allows one as a heartbeat). */
+    public void sendPong() {
+        socket.sendPong(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3})).join();
+    }
+
     public void startReading() {
         socket.request(Long.MAX_VALUE);
     }
