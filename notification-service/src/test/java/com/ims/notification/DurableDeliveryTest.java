@@ -121,6 +121,24 @@ class DurableDeliveryTest extends ServiceTestBase {
     }
 
     @Test
+    void aUserMessagesIdRepeatedAsARoleMessageLeavesTheOriginalAcknowledgeable() {
+        String tenant = "t-" + Fixtures.uid();
+        try (GatewaySim gateway = GatewaySim.create()) {
+            roles.add(tenant, "ops", "u");
+            Fixtures.sendNotification(tenant, userMessage(tenant, "u", "x"));
+            Fixtures.sendNotification(tenant, "{\"targetType\":\"role\",\"target\":\"ops\",\"tenant\":\"" + tenant
+                    + "\",\"id\":\"x\",\"payload\":{}}");
+            Fixtures.sendNotification(tenant, userMessage(tenant, "u", "marker"));
+            awaitOpen(tenant, "u", 2);
+            // The marker is behind the repeat in the tenant's partition, so the repeat was processed (as a duplicate).
+
+            Fixtures.receipts(gateway.id, ReceiptBatch.Kind.ACKED, tenant, "u", List.of("x"));
+            await().atMost(WAIT).until(() -> recipientStatus(tenant, "x", "u").equals("ACKED"));
+            assertThat(status(tenant, "x").get("targetType").stringValue()).isEqualTo("user");
+        }
+    }
+
+    @Test
     void transientMessageIsNeitherStoredNorReplayed() {
         String tenant = "t-" + Fixtures.uid();
         try (GatewaySim gateway = GatewaySim.create()) {

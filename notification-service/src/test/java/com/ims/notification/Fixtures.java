@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -60,6 +61,15 @@ public final class Fixtures {
     public static void send(String topic, String key, byte[] value) {
         try {
             producer().send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends a record as built by the test: an explicit partition or timestamp, as other clients may set them. */
+    public static RecordMetadata send(ProducerRecord<String, byte[]> record) {
+        try {
+            return producer().send(record).get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
         }

@@ -7,10 +7,14 @@ import static org.mockito.ArgumentMatchers.eq;
 
 import com.ims.notification.Fixtures.DltReader;
 import com.ims.notification.Fixtures.GatewaySim;
+import com.ims.notification.ingest.DeadLetters;
+import com.ims.notification.store.OpenDelivery;
 import com.ims.protocol.Topics;
+import com.ims.support.kafka.PlatformTopics;
 import com.ims.protocol.internal.GatewayDelivery;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.bson.Document;
@@ -18,6 +22,16 @@ import org.mockito.InOrder;
 import org.mockito.Mockito;
 import com.ims.notification.routing.GatewayRouter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.record.AbstractRecords;
+import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import com.ims.notification.directory.RoleDirectory;
@@ -25,6 +39,9 @@ import tools.jackson.databind.JsonNode;
 
 /** Kafka ingress to gateway topics: targets, tenants, frames, and bad records. */
 class IngestRoutingTest extends ServiceTestBase {
+
+    /** The service's producer's {@code max.request.size} (KafkaConfig), also the test producer's default. */
+    private static final int MAX_REQUEST_SIZE = 1_048_576;
 
     @Test
     void seedRecordOnKafkaReachesTheUsersGateway() {
@@ -63,6 +80,66 @@ class IngestRoutingTest extends ServiceTestBase {
             assertThat(d.messageId()).as("id fixed before the hop to the tenant's partition").startsWith("k");
             assertThat(status("default", d.messageId()).get("recipients").asLong()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void anUnkeyedRecordKeepsItsAcceptTimeThroughTheHopSoItsTtlCountsFromThere() {
+        String tenant = "t-" + Fixtures.uid();
+        // Accepted by the broker ten minutes ago with a one-minute ttl: expired already, whatever the hop to the
+        // tenant's partition costs.
+        long acceptedAt = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
+        Fixtures.send(new ProducerRecord<>(Topics.NOTIFICATIONS, null, acceptedAt, null, ("{\"targetType\":\"user\","
+                + "\"target\":\"u\",\"tenant\":\"" + tenant + "\",\"id\":\"old\",\"ttlSeconds\":60,\"payload\":{}}")
+                .getBytes(StandardCharsets.UTF_8)));
+
+        await().atMost(WAIT).until(() -> status(tenant, "old") != null);
+        assertThat(status(tenant, "old").get("createdAt").stringValue()).isEqualTo(Instant.ofEpochMilli(acceptedAt).toString());
+        await().atMost(WAIT).until(() -> recipientStatus(tenant, "old", "u").equals("EXPIRED"));
+    }
+
+    @Test
+    void aRecordKeyedByItsTenantInAnotherPartitionMovesToTheTenantsPartitionAndKeepsTheOrder() {
+        // As a librdkafka producer (CRC32 partitioner) would place it: the right key, not the Java client's partition.
+        String tenant = "t-" + Fixtures.uid();
+        RecordMetadata first = Fixtures.send(record(tenant, null, userMessage(tenant, "m1")));
+        int tenantPartition = first.partition();
+        int elsewhere = (tenantPartition + 1) % PlatformTopics.NOTIFICATION_PARTITIONS;
+        Fixtures.send(record(tenant, elsewhere, userMessage(tenant, "m2")));
+        await().atMost(WAIT).until(() -> deliveryStore.openDeliveries(tenant, "u", 10).size() == 2);
+        Fixtures.send(record(tenant, null, userMessage(tenant, "m3")));
+        await().atMost(WAIT).until(() -> deliveryStore.openDeliveries(tenant, "u", 10).size() == 3);
+
+        List<OpenDelivery> open = deliveryStore.openDeliveries(tenant, "u", 10);
+        assertThat(open).extracting(OpenDelivery::messageId).containsExactly("m1", "m2", "m3");
+        assertThat(open).extracting(OpenDelivery::seq).isSorted().doesNotHaveDuplicates();
+        assertThat(open.getFirst().seq()).as("placed by the Java client's partitioner: ingested where it is")
+                .isEqualTo(first.offset());
+        // m2's sequence is an offset of the tenant's partition: the offset of its copy there.
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(java.util.Map.of("bootstrap.servers",
+                Fixtures.bootstrap), new StringDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition p = new TopicPartition(Topics.NOTIFICATIONS, tenantPartition);
+            consumer.assign(List.of(p));
+            consumer.seek(p, first.offset());
+            List<ConsumerRecord<String, byte[]>> copies = new java.util.ArrayList<>();
+            await().atMost(WAIT).until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> {
+                    if (tenant.equals(r.key()) && new String(r.value(), StandardCharsets.UTF_8).contains("\"m2\"")) {
+                        copies.add(r);
+                    }
+                });
+                return !copies.isEmpty();
+            });
+            assertThat(open.get(1).seq()).isEqualTo(copies.getFirst().offset());
+        }
+    }
+
+    private static ProducerRecord<String, byte[]> record(String tenant, Integer partition, String json) {
+        return new ProducerRecord<>(Topics.NOTIFICATIONS, partition, tenant, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String userMessage(String tenant, String id) {
+        return "{\"targetType\":\"user\",\"target\":\"u\",\"tenant\":\"" + tenant + "\",\"id\":\"" + id
+                + "\",\"payload\":{}}";
     }
 
     @Test
@@ -174,6 +251,33 @@ class IngestRoutingTest extends ServiceTestBase {
             assertThat(header(mine.get(1), Topics.DLT_PARTITION_HEADER)).matches("\\d+");
             assertThat(Long.parseLong(header(mine.get(1), Topics.DLT_OFFSET_HEADER)))
                     .isGreaterThan(Long.parseLong(header(mine.get(0), Topics.DLT_OFFSET_HEADER)));
+        }
+    }
+
+    @Test
+    void aPoisonRecordTooLargeToDeadLetterWithItsHeadersIsDeadLetteredWithoutItsValueAndTheStreamMovesOn() {
+        String tenant = "t-" + Fixtures.uid();
+        // Not JSON, and as large as the producer's max.request.size allows as it is: with the DLT's headers added it is
+        // over that limit, so the DLT send fails with RecordTooLargeException.
+        byte[] key = tenant.getBytes(StandardCharsets.UTF_8);
+        int overhead = AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE,
+                key, new byte[0], new Header[0]);
+        byte[] huge = new byte[MAX_REQUEST_SIZE - overhead - 16];
+        java.util.Arrays.fill(huge, (byte) 'x');
+        try (GatewaySim gateway = GatewaySim.create(); DltReader dlt = new DltReader()) {
+            online(tenant, "u", gateway.id);
+            Fixtures.sendNotification(tenant, new String(huge, StandardCharsets.UTF_8));
+            Fixtures.sendNotification(tenant, "{\"targetType\":\"user\",\"target\":\"u\",\"tenant\":\"" + tenant
+                    + "\",\"payload\":{\"after\":true}}");
+
+            await().atMost(WAIT).until(() -> gateway.pushes().size() >= 1);
+            await().atMost(WAIT).until(() -> dlt.received().stream().anyMatch(r -> tenant.equals(r.key())));
+            ConsumerRecord<String, byte[]> dead = dlt.received().stream().filter(r -> tenant.equals(r.key())).findFirst().orElseThrow();
+            assertThat(dead.value()).isNull();
+            assertThat(header(dead, DeadLetters.ORIGINAL_SIZE_HEADER)).isEqualTo(String.valueOf(huge.length));
+            assertThat(header(dead, Topics.DLT_REASON_HEADER)).isEqualTo("body: is not valid JSON");
+            assertThat(header(dead, Topics.DLT_TOPIC_HEADER)).isEqualTo(Topics.NOTIFICATIONS);
+            assertThat(header(dead, Topics.DLT_OFFSET_HEADER)).matches("\\d+");
         }
     }
 

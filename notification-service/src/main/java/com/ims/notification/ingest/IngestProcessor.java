@@ -18,6 +18,7 @@ import com.ims.protocol.UserKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.bson.Document;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.slf4j.Logger;
@@ -44,8 +47,10 @@ import org.slf4j.LoggerFactory;
  *     partition and offset), hence the same documents. A repeated producer id at another offset is a duplicate: stored
  *     once, routed once. A failure that is not an outage is retried per record and then dead-lettered, so one record that
  *     breaks processing cannot stop its partition. A record not keyed by its tenant (the contract does not oblige a
- *     Kafka producer to set a key) is re-produced keyed by tenant with its id fixed, so that every tenant's messages
- *     share one partition and the offset stays a valid per-tenant sequence.
+ *     Kafka producer to set a key), or keyed by it but not in the partition the Java default partitioner gives that key
+ *     (librdkafka's default partitioner differs), is re-produced keyed by tenant into that partition with its id and
+ *     timestamp fixed, so that every tenant's messages share one partition and the offset stays a valid per-tenant
+ *     sequence.
  */
 public class IngestProcessor {
 
@@ -156,14 +161,16 @@ public class IngestProcessor {
         // Records that must reach the broker before the batch counts as done: dead letters and re-keyed requests.
         List<CompletableFuture<?>> mustReachBroker = new ArrayList<>();
         List<Accepted> batch = new ArrayList<>(records.size());
+        int partitions = records.isEmpty() ? 0 : notificationPartitions();
         for (ConsumerRecord<String, byte[]> r : records) {
             NotificationRequestParser parser = new NotificationRequestParser(() -> derivedId(r));
             switch (parser.parse(r.value())) {
-                case RequestValidation.Valid valid when !valid.request().tenant().equals(r.key()) -> {
-                    // Keyed by something else than its tenant (or not at all): its offset says nothing about the
-                    // tenant's order. Re-produce it keyed by tenant, id fixed, and ingest it from there.
+                case RequestValidation.Valid valid when !inTenantPartition(r, valid.request().tenant(), partitions) -> {
+                    // Keyed by something else than its tenant (or not at all), or placed by another partitioner: its
+                    // offset says nothing about the tenant's order. Re-produce it keyed by tenant into the tenant's
+                    // partition, id fixed, and ingest it from there.
                     rekeyed.increment();
-                    mustReachBroker.add(kafka.send(Topics.NOTIFICATIONS, valid.request().tenant(), valid.request().toJson()));
+                    mustReachBroker.add(kafka.send(rerouted(r, valid.request(), partitions)));
                 }
                 case RequestValidation.Valid valid ->
                         batch.add(new Accepted(valid.request(), r.offset(), Instant.ofEpochMilli(r.timestamp())));
@@ -315,6 +322,43 @@ public class IngestProcessor {
         String frame = FrameCodec.encode(r.type(), r.id(), a.acceptedAt().toEpochMilli(), r.payload());
         return new StoredMessage(a.key(), r.tenant(), r.id(), r.targetType(), r.target(), r.type(), frame,
                 a.acceptedAt(), expiresAt, a.seq());
+    }
+
+    /**
+     * The record again, keyed by its tenant, in the tenant's partition, with its id fixed. It keeps the original
+     * timestamp: that is the accept time, from which a message's {@code ttlSeconds} and its frame's {@code timestamp}
+     * count, and the hop must not restart the clock. Headers travel along. The partition is set here rather than left to
+     * the producer's partitioner, so that the record lands where {@link #inTenantPartition} expects it.
+     */
+    private static ProducerRecord<String, Object> rerouted(ConsumerRecord<String, byte[]> r, NotificationRequest request,
+                                                           int partitions) {
+        return new ProducerRecord<>(Topics.NOTIFICATIONS, tenantPartition(request.tenant(), partitions), r.timestamp(),
+                request.tenant(), request.toJson(), r.headers());
+    }
+
+    /**
+     * Whether a record sits where every tenant's records must: keyed by its tenant, in the partition the Java client's
+     * default partitioner gives that key. The key alone is not enough: librdkafka clients (kcat, confluent-kafka) hash
+     * keys with CRC32 by default, so a correctly keyed record can land in another partition than the same tenant's
+     * records from Java producers and the REST API, and offsets of two partitions are no common sequence (replay order
+     * and the broadcast watermark compare them).
+     */
+    private static boolean inTenantPartition(ConsumerRecord<String, byte[]> r, String tenant, int partitions) {
+        return tenant.equals(r.key()) && r.partition() == tenantPartition(tenant, partitions);
+    }
+
+    /** The Java client's default placement of a keyed record: murmur2 of the key's bytes (StringSerializer: UTF-8). */
+    static int tenantPartition(String tenant, int partitions) {
+        return Utils.toPositive(Utils.murmur2(tenant.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /**
+     * Partitions of {@code ims.notifications}, from the producer's metadata: in memory once known (the first call may
+     * wait for it, up to {@code max.block.ms}; a broker that does not answer is an outage, and the batch is retried),
+     * and refreshed by the client, so an added partition is seen as the Java producers see it.
+     */
+    private int notificationPartitions() {
+        return kafka.partitionsFor(Topics.NOTIFICATIONS).size();
     }
 
     /** Deterministic id for a Kafka record that brought none, so that a retried batch writes the same documents. */

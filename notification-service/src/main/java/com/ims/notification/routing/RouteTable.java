@@ -3,10 +3,13 @@ package com.ims.notification.routing;
 import com.ims.protocol.UserKey;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * In-memory view of {@code ims.presence.routes}: which gateways hold each online user, and per tenant how many of its
@@ -18,14 +21,87 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class RouteTable {
 
+    /**
+     * How long a gateway added by {@link #addGateway} survives route records that do not name it yet. Presence publishes
+     * the route for a connect within milliseconds normally and within seconds in a reconnect storm; 30 s covers that,
+     * and a pin that outlives a real disconnect only sends that user's messages to a gateway that drops them until it
+     * lapses (the store redelivers them).
+     */
+    static final long PIN_MILLIS = 30_000;
+    /** Past this many users with pins, lapsed pins of all users are dropped (pins normally end with presence's record). */
+    private static final int PIN_SWEEP_THRESHOLD = 10_000;
+
     private final Map<UserKey, Set<String>> gatewaysByUser = new ConcurrentHashMap<>();
     /** tenant → gateway → number of the tenant's users on it; a gateway leaves the map at zero. */
     private final Map<String, Map<String, Integer>> gatewayUsersByTenant = new ConcurrentHashMap<>();
     /** tenant → its online users; the recipients of a persistent {@code all} message. */
     private final Map<String, Set<String>> onlineByTenant = new ConcurrentHashMap<>();
+    /** user → gateway → when {@link #addGateway} added it; guarded by {@code this}. */
+    private final Map<UserKey, Map<String, Long>> pins = new HashMap<>();
+    private final LongSupplier clock;
 
-    /** Replaces the user's gateways; an empty set (a tombstone) takes the user offline. */
+    public RouteTable() {
+        this(System::currentTimeMillis);
+    }
+
+    RouteTable(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * Applies presence's route record for the user: its gateways replace the user's, and an empty set (a tombstone)
+     * takes the user offline, except for gateways the user connected to that presence has not confirmed yet.
+     *
+     * @implNote A record published before presence saw a connect (the tombstone of a drained gateway, say) can reach
+     *     this table after the connect handler added the new gateway. Replacing the set then would take the user off a
+     *     gateway it is connected to, and messages would wait for the next reconnect. So a pinned gateway stays until a
+     *     record names it (presence caught up; later records are authoritative again) or {@link #PIN_MILLIS} passes.
+     */
     public synchronized void update(UserKey user, Set<String> gateways) {
+        Map<String, Long> pinned = pins.get(user);
+        if (pinned != null) {
+            long now = clock.getAsLong();
+            pinned.keySet().removeIf(gateways::contains);
+            pinned.values().removeIf(at -> now - at >= PIN_MILLIS);
+            if (pinned.isEmpty()) {
+                pins.remove(user);
+            } else {
+                Set<String> merged = new HashSet<>(gateways);
+                merged.addAll(pinned.keySet());
+                gateways = merged;
+            }
+        }
+        replace(user, gateways);
+    }
+
+    /**
+     * Adds one gateway to the user's route as soon as its CONNECTED event is seen, before the replay query runs.
+     *
+     * @implNote Without this, a message stored after the replay query but routed before presence-service published the
+     *     new route went only to the user's old (possibly dead) gateway and waited for redelivery, arriving out of order.
+     *     Ingest looks routes up after its store write, so with the route added first a message is either in the replay
+     *     or routed live to the new gateway. The gateway is pinned until presence's route names it (see {@link #update}).
+     */
+    public synchronized void addGateway(UserKey user, String gatewayId) {
+        long now = clock.getAsLong();
+        if (pins.size() >= PIN_SWEEP_THRESHOLD) {
+            pins.values().removeIf(p -> {
+                p.values().removeIf(at -> now - at >= PIN_MILLIS);
+                return p.isEmpty();
+            });
+        }
+        pins.computeIfAbsent(user, u -> new HashMap<>(2)).put(gatewayId, now);
+        Set<String> current = gatewaysByUser.get(user);
+        if (current != null && current.contains(gatewayId)) {
+            return;
+        }
+        Set<String> next = new HashSet<>(current == null ? Set.of() : current);
+        next.add(gatewayId);
+        replace(user, next);
+    }
+
+    /** Replaces the user's gateways; an empty set takes the user offline. */
+    private void replace(UserKey user, Set<String> gateways) {
         Set<String> previous = gateways.isEmpty() ? gatewaysByUser.remove(user) : gatewaysByUser.put(user, Set.copyOf(gateways));
         Map<String, Integer> counts = gatewayUsersByTenant.computeIfAbsent(user.tenant(), t -> new ConcurrentHashMap<>());
         if (previous != null) {
@@ -46,24 +122,6 @@ public class RouteTable {
         } else {
             online.add(user.userId());
         }
-    }
-
-    /**
-     * Adds one gateway to the user's route as soon as its CONNECTED event is seen, before the replay query runs.
-     *
-     * @implNote Without this, a message stored after the replay query but routed before presence-service published the
-     *     new route went only to the user's old (possibly dead) gateway and waited for redelivery, arriving out of order.
-     *     Ingest looks routes up after its store write, so with the route added first a message is either in the replay
-     *     or routed live to the new gateway. Presence's next route record for the user replaces this entry.
-     */
-    public synchronized void addGateway(UserKey user, String gatewayId) {
-        Set<String> current = gatewaysByUser.get(user);
-        if (current != null && current.contains(gatewayId)) {
-            return;
-        }
-        Set<String> next = new java.util.HashSet<>(current == null ? Set.of() : current);
-        next.add(gatewayId);
-        update(user, next);
     }
 
     public Set<String> gatewaysOf(UserKey user) {

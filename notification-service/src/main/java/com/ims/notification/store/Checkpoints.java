@@ -7,7 +7,9 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -26,9 +28,9 @@ import org.springframework.kafka.support.Acknowledgment;
  * acknowledged, every write acknowledged before it is in the journal as well.
  *
  * <p>A listener calls {@link #batchDone} after each batch (its container runs in {@code MANUAL} ack mode). At most once
- * per {@code interval} (per consumer thread) it writes the checkpoint and only then acknowledges the batch, which lets
- * the container commit the offsets of that batch and every batch before it; a batch left unacknowledged because no
- * other followed is checkpointed by a timer. A crash (of this service or of the store) re-reads at most about one
+ * per {@code interval} (per consumer thread) it writes the checkpoint and only then acknowledges that batch and every
+ * batch kept since the last checkpoint, in order; batches left unacknowledged because no other followed are
+ * checkpointed by a timer. A crash (of this service or of the store) re-reads at most about one
  * interval of batches, which the listeners apply idempotently; nothing whose offset was committed can be missing from
  * the store.
  *
@@ -74,8 +76,8 @@ public class Checkpoints implements AutoCloseable {
 
     /**
      * After a batch's writes: if the interval has passed since this consumer thread's last checkpoint, journal and
-     * acknowledge (the container then commits this batch's offsets and those of the unacknowledged batches before it);
-     * otherwise keep the batch for a later one, or for the flusher when none follows within the interval.
+     * acknowledge this batch and every batch kept before it; otherwise keep the batch for a later checkpoint, or for the
+     * flusher when none follows within the interval.
      *
      * @return whether the batch was acknowledged now
      */
@@ -106,31 +108,39 @@ public class Checkpoints implements AutoCloseable {
         private final String name;
         private long lastJournaled;
         private boolean journaledOnce;
-        private Acknowledgment unacknowledged;
+        /**
+         * Batches done since the last checkpoint, oldest first. All of them, not only the last: a batch acknowledgement
+         * commits only the partitions of its own records, and a consumer thread owns several partitions, so a later
+         * batch from one partition does not cover an earlier one from another (that one's offsets would stay behind
+         * until its partition got traffic again, and a restart would re-ingest it). Bounded by the batches of one
+         * interval.
+         */
+        private final List<Acknowledgment> unacknowledged = new ArrayList<>();
 
         Cursor(String name) {
             this.name = name;
         }
 
         synchronized boolean batchDone(Acknowledgment ack, long now) {
+            unacknowledged.add(ack);
             if (journaledOnce && now - lastJournaled < intervalNanos) {
-                unacknowledged = ack; // a later acknowledgement covers the earlier batches: offsets are positions
                 return false;
             }
-            checkpoint(ack, now);
+            checkpoint(now);
             return true;
         }
 
         synchronized void flushIfDue(long now) {
-            if (unacknowledged != null && now - lastJournaled >= intervalNanos) {
-                checkpoint(unacknowledged, now);
+            if (!unacknowledged.isEmpty() && now - lastJournaled >= intervalNanos) {
+                checkpoint(now);
             }
         }
 
-        private void checkpoint(Acknowledgment ack, long now) {
+        private void checkpoint(long now) {
             journal(name);
-            ack.acknowledge();
-            unacknowledged = null;
+            // In order, so that the container never commits a partition's offset behind one it committed already.
+            unacknowledged.forEach(Acknowledgment::acknowledge);
+            unacknowledged.clear();
             lastJournaled = now;
             journaledOnce = true;
         }

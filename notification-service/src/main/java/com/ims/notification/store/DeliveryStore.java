@@ -117,7 +117,13 @@ public class DeliveryStore {
         }
         List<Document> docs = batch.stream().map(StoredMessage::toDocument).toList();
         Set<Integer> duplicates = insertUnordered(messages, docs);
-        batch.forEach(m -> fanoutByMessage.put(m.key(), m.targetType() != TargetType.USER));
+        // Only what this insert stored: a duplicate's kind is the stored message's, not this record's (a user message's
+        // id repeated as a role message must not send the user message's receipts to fan-out groups).
+        for (int i = 0; i < batch.size(); i++) {
+            if (!duplicates.contains(i)) {
+                fanoutByMessage.put(batch.get(i).key(), batch.get(i).targetType() != TargetType.USER);
+            }
+        }
         Set<String> keys = new HashSet<>();
         for (int index : duplicates) {
             keys.add(batch.get(index).key());

@@ -38,4 +38,34 @@ class RouteTableTest {
         assertThat(table.isOnline(new UserKey("a", "1"))).isFalse();
         assertThat(table.gatewaysOf(new UserKey("a1", "2"))).isEmpty();
     }
+
+    @Test
+    void aStaleTombstoneDoesNotTakeTheUserOffTheGatewayItJustConnectedTo() {
+        long[] now = {1_000};
+        RouteTable routes = new RouteTable(() -> now[0]);
+        UserKey u = new UserKey("a", "u1");
+        routes.update(u, Set.of("g1"));
+        routes.addGateway(u, "g2");                 // CONNECTED on g2, seen before presence's records below
+        routes.update(u, Set.of());                 // the tombstone presence computed when g1 stopped
+        assertThat(routes.gatewaysOf(u)).containsExactly("g2");
+        assertThat(routes.onlineUsers("a")).containsExactly("u1");
+
+        routes.update(u, Set.of("g2"));             // presence caught up: its records are authoritative again
+        routes.update(u, Set.of());
+        assertThat(routes.isOnline(u)).isFalse();
+        assertThat(routes.gatewaysOfTenant("a")).isEmpty();
+    }
+
+    @Test
+    void aPinThatPresenceNeverConfirmsLapses() {
+        long[] now = {1_000};
+        RouteTable routes = new RouteTable(() -> now[0]);
+        UserKey u = new UserKey("a", "u1");
+        routes.addGateway(u, "g2");
+        routes.update(u, Set.of("g3"));
+        assertThat(routes.gatewaysOf(u)).containsExactlyInAnyOrder("g2", "g3");
+        now[0] += RouteTable.PIN_MILLIS;
+        routes.update(u, Set.of());
+        assertThat(routes.isOnline(u)).isFalse();
+    }
 }
