@@ -8,6 +8,7 @@ import static org.mockito.ArgumentMatchers.eq;
 import com.ims.notification.Fixtures.DltReader;
 import com.ims.notification.Fixtures.GatewaySim;
 import com.ims.notification.ingest.DeadLetters;
+import com.ims.notification.ingest.IngestProcessor;
 import com.ims.notification.store.OpenDelivery;
 import com.ims.protocol.Topics;
 import com.ims.support.kafka.PlatformTopics;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.bson.Document;
 import org.mockito.InOrder;
@@ -27,9 +29,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.AbstractRecords;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -39,6 +44,9 @@ import tools.jackson.databind.JsonNode;
 
 /** Kafka ingress to gateway topics: targets, tenants, frames, and bad records. */
 class IngestRoutingTest extends ServiceTestBase {
+
+    @Autowired
+    IngestProcessor ingestProcessor;
 
     /** The service's producer's {@code max.request.size} (KafkaConfig), also the test producer's default. */
     private static final int MAX_REQUEST_SIZE = 1_048_576;
@@ -185,6 +193,62 @@ class IngestRoutingTest extends ServiceTestBase {
         order.verify(gatewayRouter).toUsers(argThat(o -> o.tenant().equals(tenant)), eq(members.subList(0, 1_000)));
         order.verify(deliveryStore).insertFanoutGroups(argThat(groups -> usersOf(groups).equals(members.subList(1_000, 1_500))));
         order.verify(gatewayRouter).toUsers(argThat(o -> o.tenant().equals(tenant)), eq(members.subList(1_000, 1_500)));
+    }
+
+    @Test
+    void aConnectBetweenTheWritesOfOneBatchSeesItsMessagesInBatchOrder() {
+        // One batch [M4 to u, role R5 including u, M6 to u]; u connects just before R5's group is written. Whatever
+        // that replay finds stored, u must see M4, R5, M6: before, M4 and M6 were written first, the replay sent them,
+        // and R5 came live after M6.
+        String tenant = "t-" + Fixtures.uid();
+        roles.add(tenant, "ops", "u");
+        try (GatewaySim gateway = GatewaySim.create()) {
+            Mockito.doAnswer(call -> {
+                Fixtures.connected(gateway.id, tenant, "u", "c-u", List.of("ops"));
+                await().atMost(WAIT).until(() -> gateway.replayDone("c-u"));
+                return call.callRealMethod();
+            }).when(deliveryStore).insertFanoutGroups(argThat(groups -> groups != null && !groups.isEmpty()
+                    && tenant.equals(groups.getFirst().getString("tenant"))));
+
+            ingestProcessor.ingest(List.of(
+                    batchRecord(tenant, 0, "{\"targetType\":\"user\",\"target\":\"u\",\"id\":\"m4\",\"payload\":{}}"),
+                    batchRecord(tenant, 1, "{\"targetType\":\"role\",\"target\":\"ops\",\"id\":\"r5\",\"payload\":{}}"),
+                    batchRecord(tenant, 2, "{\"targetType\":\"user\",\"target\":\"u\",\"id\":\"m6\",\"payload\":{}}")));
+
+            await().atMost(WAIT).until(() -> seenBy(gateway, "u", "c-u").size() == 3);
+            assertThat(seenBy(gateway, "u", "c-u")).containsExactly("m4", "r5", "m6");
+        }
+    }
+
+    /**
+     * One record of a batch handed to the ingest directly (so the three are surely one batch), where the tenant's records
+     * sit: keyed by the tenant, in its partition; offsets far above the topic's, unique to the tenant anyway.
+     */
+    private static ConsumerRecord<String, byte[]> batchRecord(String tenant, int n, String json) {
+        int partition = Utils.toPositive(Utils.murmur2(tenant.getBytes(StandardCharsets.UTF_8)))
+                % PlatformTopics.NOTIFICATION_PARTITIONS;
+        byte[] value = json.replace("{\"targetType\"", "{\"tenant\":\"" + tenant + "\",\"targetType\"")
+                .getBytes(StandardCharsets.UTF_8);
+        return new ConsumerRecord<>(Topics.NOTIFICATIONS, partition, 1_000_000_000L + n, System.currentTimeMillis(),
+                TimestampType.CREATE_TIME, tenant.length(), value.length, tenant, value, new RecordHeaders(), Optional.empty());
+    }
+
+    /**
+     * What a connection of the user shows, as the gateway does it: its replay up to REPLAY_DONE, then the live pushes
+     * to the user, each id once.
+     */
+    private static List<String> seenBy(GatewaySim gateway, String userId, String clientId) {
+        List<String> seen = new java.util.ArrayList<>();
+        boolean live = false;
+        for (GatewayDelivery d : gateway.received()) {
+            if (d.kind() == GatewayDelivery.Kind.REPLAY_DONE && clientId.equals(d.clientId())) {
+                live = true;
+            } else if (d.kind() == GatewayDelivery.Kind.PUSH && !seen.contains(d.messageId())
+                    && (live ? d.clientId() == null && d.userIds().contains(userId) : clientId.equals(d.clientId()))) {
+                seen.add(d.messageId());
+            }
+        }
+        return seen;
     }
 
     private static List<String> usersOf(List<Document> groups) {

@@ -4,7 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.ims.notification.Fixtures.GatewaySim;
+import com.ims.notification.api.NotificationController;
+import com.ims.notification.api.ProducerRateLimiter;
+import com.ims.notification.config.NotificationProperties;
+import com.ims.protocol.Json;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.ResponseEntity;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -12,6 +26,12 @@ import tools.jackson.databind.JsonNode;
 
 /** POST /api/v1/notifications: validation, authentication, scope, tenant, limits, and the hand-over to ingest. */
 class ProducerApiTest extends ServiceTestBase {
+
+    @Autowired
+    ProducerRateLimiter rateLimiter;
+
+    @Autowired
+    NotificationProperties properties;
 
     @ParameterizedTest(name = "{0} is refused naming {1}")
     @CsvSource(delimiter = '|', value = {
@@ -135,5 +155,36 @@ class ProducerApiTest extends ServiceTestBase {
         }
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("http://localhost:8080");
+    }
+
+    @Test
+    void whenTheBrokerDoesNotAcknowledgeThe503CarriesTheGeneratedIdToRetryWith() {
+        // A controller over the context's limiter and settings, with a template whose sends fail as a broker outage would.
+        KafkaTemplate<String, Object> down = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(Map.of())) {
+            @Override
+            public CompletableFuture<SendResult<String, Object>> send(String topic, String key, Object data) {
+                return CompletableFuture.failedFuture(new org.apache.kafka.common.errors.TimeoutException("no broker"));
+            }
+        };
+        NotificationController controller = new NotificationController(down, rateLimiter, properties);
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/v1/notifications");
+        request.setContentType("application/json");
+        request.setContent("{\"targetType\":\"user\",\"target\":\"u\",\"payload\":{}}".getBytes(StandardCharsets.UTF_8));
+        Jwt jwt = Jwt.withTokenValue("t").header("alg", "HS256").subject("svc-" + Fixtures.uid())
+                .claim("tenant", "t-" + Fixtures.uid()).claim("scope", "ims:publish").build();
+
+        ResponseEntity<Object> response;
+        try {
+            response = controller.publish(request, jwt);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+
+        assertThat(response.getStatusCode().value()).isEqualTo(503);
+        JsonNode body = Json.tree(Json.toBytes(response.getBody()));
+        assertThat(body.get("error").stringValue()).isEqualTo("unavailable");
+        assertThat(body.get("message").stringValue()).contains("retry with the same id");
+        assertThat(body.has("field")).isFalse();
+        assertThat(body.get("id").stringValue()).as("the id generated for the request").isNotBlank();
     }
 }

@@ -81,7 +81,10 @@ public class NotificationController {
         } catch (RuntimeException e) {
             log.warn("producer API could not hand over tenant={} messageId={} producer={} error={}",
                     request.tenant(), request.id(), principal.subject(), e.toString());
-            return ApiError.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the message was not accepted; retry with the same id");
+            // The id goes back even when the caller sent none: it may have reached the broker after all (a timeout),
+            // and only a retry with this id is delivered once.
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(new ApiError("unavailable",
+                    "the message was not accepted; retry with the same id", null, request.id()));
         }
         return ResponseEntity.accepted().body(Map.of("id", request.id()));
     }

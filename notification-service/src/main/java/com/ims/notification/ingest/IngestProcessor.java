@@ -112,12 +112,19 @@ public class IngestProcessor {
     /**
      * Routing decided while storing, sent only after the store writes it depends on completed.
      *
-     * @param groups a role message's fan-out groups, not yet stored: each is stored and then routed to its own users
-     *     ({@link #routeGroups}); empty otherwise
+     * @param rows a user message's delivery documents, not yet stored: written with the run of messages they belong to
+     *     ({@link #flush}); empty otherwise
+     * @param groups a role or broadcast message's fan-out groups, not yet stored: a role message's are each stored and
+     *     then routed to their own users ({@link #routeGroups}), a broadcast's are written with its run; empty otherwise
      */
-    private record Route(Outgoing outgoing, TargetType targetType, List<String> recipients, List<Document> groups) {
+    private record Route(Outgoing outgoing, TargetType targetType, List<String> recipients, List<Document> rows,
+                         List<Document> groups) {
         Route(Outgoing outgoing, TargetType targetType, List<String> recipients) {
-            this(outgoing, targetType, recipients, List.of());
+            this(outgoing, targetType, recipients, List.of(), List.of());
+        }
+
+        boolean storedGroupByGroup() {
+            return targetType == TargetType.ROLE && !groups.isEmpty();
         }
     }
 
@@ -184,27 +191,65 @@ public class IngestProcessor {
         List<Route> routing = store(batch);
         long stored = System.nanoTime();
         List<CompletableFuture<?>> sends = new ArrayList<>();
+        // Recipients' state is written in batch order, so that a replay running between two writes never finds a
+        // later message stored and an earlier one not: [role R5 to U, user M6 to U] written as M6 then R5 let a connect
+        // of U in between replay M6, and R5 came live after it. A run of messages between two role messages is still
+        // one insert (per collection); a role message's groups are written at their place in the batch.
+        List<Route> run = new ArrayList<>();
         for (Route route : routing) {
-            if (!route.groups().isEmpty()) {
+            if (route.storedGroupByGroup()) {
+                flush(run, sends);
                 routeGroups(route, sends);
             } else {
-                sends.addAll(route.targetType() == TargetType.ALL
-                        ? router.toTenant(route.outgoing())
-                        : router.toUsers(route.outgoing(), route.recipients()));
+                run.add(route);
             }
         }
+        flush(run, sends);
         // Dead letters and re-keyed records must be on the broker before the offsets move. The routing sends need not:
         // they are the live path only (a persistent message is stored with its redelivery timer running, a transient
         // one is gone by design when its send fails, and GatewayRouter logs each failure). Not waiting for their acks
         // takes a broker round trip off every batch, so the next batch starts sooner.
         Sends.awaitAll(mustReachBroker, sendTimeout);
-        long storeMs = (stored - started) / 1_000_000;
+        long resolveMs = (stored - started) / 1_000_000; // messages stored, recipients resolved
         long totalMs = (System.nanoTime() - started) / 1_000_000;
         batchTime.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         if (totalMs > SLOW_BATCH_MS) {
-            log.info("slow ingest batch records={} routeRecords={} storeMs={} totalMs={}", records.size(), sends.size(),
-                    storeMs, totalMs);
+            log.info("slow ingest batch records={} routeRecords={} resolveMs={} totalMs={}", records.size(), sends.size(),
+                    resolveMs, totalMs);
         }
+    }
+
+    /**
+     * Writes a run of messages' recipients (user messages' deliveries in one insert, broadcasts' groups in one), then
+     * routes the run's messages in order, and empties the run.
+     *
+     * @implNote Within a run, the deliveries go before the broadcast groups. A connect between the two writes still
+     *     replays in order: the broadcast's message is stored already, so the connect materializes a late group for
+     *     the user (BroadcastMaterializer), and replay sorts by {@code seq}.
+     */
+    private void flush(List<Route> run, List<CompletableFuture<?>> sends) {
+        if (run.isEmpty()) {
+            return;
+        }
+        List<Document> rows = new ArrayList<>();
+        List<Document> broadcastGroups = new ArrayList<>();
+        for (Route route : run) {
+            rows.addAll(route.rows());
+            broadcastGroups.addAll(route.groups());
+        }
+        long inserting = System.nanoTime();
+        deliveriesStored.increment(store.insertDeliveries(rows) + store.insertFanoutGroups(broadcastGroups));
+        long insertMs = (System.nanoTime() - inserting) / 1_000_000;
+        if (insertMs > SLOW_BATCH_MS) {
+            log.info("slow delivery insert deliveries={} fanoutGroups={} insertMs={}", rows.size(), broadcastGroups.size(),
+                    insertMs);
+        }
+        for (Route route : run) {
+            sends.addAll(route.targetType() == TargetType.ALL
+                    ? router.toTenant(route.outgoing())
+                    : router.toUsers(route.outgoing(), route.recipients()));
+        }
+        run.clear();
     }
 
     /**
@@ -222,7 +267,10 @@ public class IngestProcessor {
         }
     }
 
-    /** Stores the batch's persistent messages and deliveries; returns what to route. */
+    /**
+     * Stores the batch's persistent messages and resolves their recipients; returns what to route, with the recipients'
+     * documents still to be written ({@link #process} writes them in batch order).
+     */
     private List<Route> store(List<Accepted> batch) {
         Instant now = clock.instant();
         Map<String, StoredMessage> stored = new HashMap<>();
@@ -236,10 +284,7 @@ public class IngestProcessor {
         }
         Set<String> repeated = repeatedIds(batch, store.insertMessages(toStore));
 
-        long resolving = System.nanoTime();
         Map<String, List<String>> roleMembers = new HashMap<>();
-        List<Document> deliveries = new ArrayList<>();
-        List<Document> fanoutGroups = new ArrayList<>();
         List<Route> routing = new ArrayList<>(batch.size());
         for (Accepted a : batch) {
             NotificationRequest r = a.request();
@@ -259,36 +304,25 @@ public class IngestProcessor {
             if (r.persistent()) {
                 StoredMessage m = stored.get(a.key() + "#" + a.seq());
                 if (r.targetType() == TargetType.USER) {
+                    List<Document> rows = new ArrayList<>(recipients.size());
                     for (String userId : recipients) {
                         boolean online = routes.isOnline(new UserKey(r.tenant(), userId));
-                        deliveries.add(DeliveryStore.newDelivery(m, userId, a.acceptedAt(), online ? now.plus(redeliveryAfter) : null));
+                        rows.add(DeliveryStore.newDelivery(m, userId, a.acceptedAt(), online ? now.plus(redeliveryAfter) : null));
                     }
-                    routing.add(new Route(outgoing(r, m), r.targetType(), recipients));
+                    routing.add(new Route(outgoing(r, m), r.targetType(), recipients, rows, List.of()));
                 } else {
-                    // One document per group of recipients, not per recipient: see FanoutStore.
+                    // One document per group of recipients, not per recipient: see FanoutStore. A broadcast goes to
+                    // whole tenants on each gateway at once, so all its groups are written first (with its run).
                     boolean anyOnline = recipients.stream().anyMatch(u -> routes.isOnline(new UserKey(r.tenant(), u)));
                     List<Document> groups = store.newFanoutGroups(m, recipients, a.acceptedAt(),
                             anyOnline ? now.plus(redeliveryAfter) : null);
-                    if (r.targetType() == TargetType.ROLE) {
-                        routing.add(new Route(outgoing(r, m), r.targetType(), recipients, groups));
-                    } else {
-                        // A broadcast goes to whole tenants on each gateway at once: all its groups first.
-                        fanoutGroups.addAll(groups);
-                        routing.add(new Route(outgoing(r, m), r.targetType(), recipients));
-                    }
+                    routing.add(new Route(outgoing(r, m), r.targetType(), recipients, List.of(), groups));
                 }
             } else {
                 String frame = FrameCodec.encode(r.type(), null, a.acceptedAt().toEpochMilli(), r.payload());
                 long expiresAt = r.ttlSeconds() == null ? 0 : a.acceptedAt().plusSeconds(r.ttlSeconds()).toEpochMilli();
                 routing.add(new Route(new Outgoing(r.tenant(), null, false, expiresAt, frame), r.targetType(), recipients));
             }
-        }
-        long inserting = System.nanoTime();
-        deliveriesStored.increment(store.insertDeliveries(deliveries) + store.insertFanoutGroups(fanoutGroups));
-        long insertMs = (System.nanoTime() - inserting) / 1_000_000;
-        if (insertMs > SLOW_BATCH_MS) {
-            log.info("slow delivery insert deliveries={} fanoutGroups={} insertMs={} resolveMs={}", deliveries.size(), fanoutGroups.size(), insertMs,
-                    (inserting - resolving) / 1_000_000);
         }
         return routing;
     }

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,10 +70,13 @@ public class RedeliverySweeper {
         if (expired > 0) {
             log.info("deliveries expired count={}", expired);
         }
-        List<OpenDelivery> due = store.dueForRedelivery(now, batchSize);
+        List<OpenDelivery> due = new ArrayList<>(store.dueForRedelivery(now, batchSize));
         if (due.isEmpty()) {
             return 0;
         }
+        // Sent per message in this order: oldest first, as replay sends them (rows and fan-out entries come due
+        // separately; a backlog a replay left out must not reach its user shuffled).
+        due.sort(Comparator.comparingLong(OpenDelivery::seq));
         Map<String, StoredMessage> messages = store.messages(due.stream().map(OpenDelivery::messageKey).toList());
         Map<String, List<OpenDelivery>> byMessage = new LinkedHashMap<>();
         List<String> offline = new ArrayList<>();

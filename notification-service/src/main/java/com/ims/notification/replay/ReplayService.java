@@ -16,6 +16,14 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Sends a connecting user's open deliveries (PENDING or DELIVERED, unexpired), oldest first, to the one connection that
  * just connected, followed by REPLAY_DONE; the gateway holds live deliveries for that connection until then.
+ *
+ * @implNote At most {@code limit} deliveries per user are replayed. The rest get a redelivery timer (they may have none:
+ *     a delivery stored while its user was offline has none), due one {@code redeliveryAfter} from now and one
+ *     millisecond apart in {@code seq} order, so that the sweeper sends them while the user is online, oldest first, at
+ *     most a sweep batch at a time. They come after REPLAY_DONE, so messages arriving live meanwhile may be shown before
+ *     them. Rejected: replaying the whole backlog in pages before REPLAY_DONE keeps that order, but is the one burst the
+ *     limit exists to prevent (the gateway closes a connection whose outbound queue passes its limit with 4010, and the
+ *     client would reconnect into the same burst).
  */
 public class ReplayService {
 
@@ -35,22 +43,7 @@ public class ReplayService {
 
     /** Issues the sends (not awaited) and records them as attempts; returns the futures for the caller's batch. */
     public List<CompletableFuture<?>> replay(String tenant, String userId, String gatewayId, String clientId, Instant now) {
-        List<OpenDelivery> open = store.openDeliveries(tenant, userId, limit);
-        Map<String, StoredMessage> messages = store.messages(open.stream().map(OpenDelivery::messageKey).toList());
-        List<CompletableFuture<?>> sends = new ArrayList<>(open.size() + 1);
-        Map<String, Integer> sent = new HashMap<>();
-        for (OpenDelivery d : open) {
-            StoredMessage m = messages.get(d.messageKey());
-            if (m == null || d.expiredAt(now) || m.expiredAt(now)) {
-                continue;
-            }
-            sends.add(router.toConnection(gatewayId, userId, clientId,
-                    new Outgoing(tenant, m.messageId(), true, m.expiresAtMillis(), m.frame())));
-            sent.put(d.key(), d.attempts());
-        }
-        sends.add(router.replayDone(gatewayId, tenant, userId, clientId));
-        store.markSent(sent, now, redeliveryAfter, maxBackoff);
-        return sends;
+        return replayAll(tenant, List.of(new Connection(userId, gatewayId, clientId)), now);
     }
 
     /** One connection to replay to: the user's deliveries go to this gateway and client. */
@@ -71,10 +64,20 @@ public class ReplayService {
         for (Connection c : connections) {
             byUser.putIfAbsent(c.userId(), new ArrayList<>());
         }
+        // Past the limit, per user: sent by the sweeper instead (see the class comment).
+        Map<String, Instant> backlog = new HashMap<>();
+        Map<String, Integer> backlogSize = new HashMap<>();
+        Instant backlogFrom = now.plus(redeliveryAfter);
         for (OpenDelivery d : store.openDeliveries(tenant, byUser.keySet())) {
             List<OpenDelivery> own = byUser.get(d.userId());
-            if (own != null && own.size() < limit) {
+            if (own == null) {
+                continue;
+            }
+            if (own.size() < limit) {
                 own.add(d);
+            } else if (!d.expiredAt(now)) {
+                int position = backlogSize.merge(d.userId(), 1, Integer::sum) - 1;
+                backlog.put(d.key(), backlogFrom.plusMillis(position));
             }
         }
         List<String> keys = new ArrayList<>();
@@ -97,6 +100,7 @@ public class ReplayService {
         Map<String, Integer> previous = new HashMap<>(attempts.size());
         attempts.forEach((key, n) -> previous.put(key, n - 1)); // markSent counts the last send itself
         store.markSent(previous, now, redeliveryAfter, maxBackoff);
+        store.scheduleBy(backlog);
         return sends;
     }
 }

@@ -282,6 +282,40 @@ public class DeliveryStore {
         fanouts.markSent(byGroup, now, first, max);
     }
 
+    /**
+     * Starts (or brings forward) the redelivery timer of deliveries that a replay left out, so that the sweeper sends
+     * them while the user is online. A timer already due earlier is kept: this never postpones a re-send.
+     *
+     * @param dueByKey delivery key → when it should be sent at the latest
+     */
+    public void scheduleBy(Map<String, Instant> dueByKey) {
+        Map<String, Instant> byGroup = new HashMap<>();
+        List<WriteModel<Document>> updates = new ArrayList<>(dueByKey.size() * 2);
+        dueByKey.forEach((key, due) -> {
+            if (Keys.isFanoutEntry(key)) {
+                byGroup.merge(Keys.groupOf(key), due, (a, b) -> a.isBefore(b) ? a : b);
+                return;
+            }
+            Bson open = Filters.and(Filters.eq("_id", key), Filters.in("status", OPEN));
+            updates.addAll(notLaterThan(open, due));
+        });
+        if (!updates.isEmpty()) {
+            deliveries.bulkWrite(updates, new BulkWriteOptions().ordered(false));
+        }
+        fanouts.scheduleBy(byGroup);
+    }
+
+    /**
+     * Sets {@code nextAttemptAt} to {@code due} on what {@code filter} selects where it is unset or later: two updates
+     * rather than one with {@code $or}, which the embedded store would answer with a scan instead of the {@code _id}.
+     */
+    static List<WriteModel<Document>> notLaterThan(Bson filter, Instant due) {
+        Date at = Date.from(due);
+        return List.of(
+                new UpdateOneModel<>(Filters.and(filter, Filters.eq("nextAttemptAt", null)), Updates.set("nextAttemptAt", at)),
+                new UpdateOneModel<>(Filters.and(filter, Filters.gt("nextAttemptAt", at)), Updates.set("nextAttemptAt", at)));
+    }
+
     /** first, 2×first, 4×first, ... capped at max. */
     static Duration backoff(int attempts, Duration first, Duration max) {
         int doublings = Math.min(Math.max(attempts - 1, 0), 30);

@@ -176,6 +176,17 @@ public class FanoutStore {
         groups.bulkWrite(updates, new BulkWriteOptions().ordered(false));
     }
 
+    /** {@link DeliveryStore#scheduleBy} for groups: each open group's timer at {@code due} at the latest. */
+    void scheduleBy(Map<String, Instant> dueByGroup) {
+        if (dueByGroup.isEmpty()) {
+            return;
+        }
+        List<WriteModel<Document>> updates = new ArrayList<>(dueByGroup.size() * 2);
+        dueByGroup.forEach((groupId, due) ->
+                updates.addAll(DeliveryStore.notLaterThan(Filters.and(Filters.eq("_id", groupId), Filters.eq("done", false)), due)));
+        groups.bulkWrite(updates, new BulkWriteOptions().ordered(false));
+    }
+
     void unschedule(Collection<String> groupIds) {
         for (List<String> chunk : DeliveryStore.chunks(groupIds)) {
             groups.updateMany(Filters.in("_id", chunk), Updates.set("nextAttemptAt", null));
