@@ -52,6 +52,6 @@ public final class DrainService {
     }
 
     public boolean draining() {
-        return !state.accepting();
+        return state.draining();
     }
 }

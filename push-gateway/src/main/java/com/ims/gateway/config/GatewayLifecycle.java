@@ -54,8 +54,10 @@ public final class GatewayLifecycle implements SmartLifecycle {
 
     @Override
     public void start() {
-        state.startAccepting();
+        // STARTED first: presence forgets this gateway's old entries on it, and a connection admitted before it would be
+        // forgotten too (the outbox keeps the order of STARTED and the CONNECTED events that follow).
         presence.started();
+        state.startAccepting();
         long sweep = properties.ws().sweepPeriod().toMillis();
         long flush = properties.receipts().flushInterval().toMillis();
         long lease = Math.max(1, properties.gateway().lease().toMillis() / 3);

@@ -21,8 +21,11 @@ public class KafkaReadiness implements HealthIndicator {
 
     @Override
     public Health health() {
-        if (!state.accepting()) {
+        if (state.draining()) {
             return Health.outOfService().withDetail("reason", "draining").build();
+        }
+        if (!state.accepting()) {
+            return Health.down().withDetail("reason", "starting").build();
         }
         return listener.isAssigned() ? Health.up().build()
                 : Health.down().withDetail("reason", "delivery topic not assigned yet").build();

@@ -3,7 +3,9 @@ package com.ims.gateway.session;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Whether the gateway still takes connections; false once a drain began (SIGTERM or the admin API).
+ * Whether the gateway takes connections: not before it announced STARTED (presence drops every entry of a gateway on
+ * STARTED, so a connection admitted earlier would be forgotten while it stays open), and not once a drain began
+ * (SIGTERM or the admin API).
  *
  * @implNote Connects and the start of a drain exclude each other: a connect runs its whole admission (the accepting
  *     check, registration, the {@code connected} frame, the CONNECTED event) under the read lock, the drain turns
@@ -17,7 +19,9 @@ public final class GatewayState {
     private final String gatewayId;
     private final ReentrantReadWriteLock admission = new ReentrantReadWriteLock();
     /** Written only under the write lock; volatile for the readers outside it (health, lease heartbeat). */
-    private volatile boolean accepting = true;
+    private volatile boolean accepting;
+    /** A drain began and no start followed; written under the write lock. */
+    private volatile boolean draining;
 
     public GatewayState(String gatewayId) {
         this.gatewayId = gatewayId;
@@ -31,11 +35,20 @@ public final class GatewayState {
         return accepting;
     }
 
-    /** Accepting again after a lifecycle restart (a stopped context can be started again, e.g. by the test cache). */
+    /** True from the start of a drain until the next start; false while the gateway is still starting. */
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Accepting, after STARTED was announced; again after a lifecycle restart (a stopped context can be started again,
+     * e.g. by the test cache).
+     */
     public void startAccepting() {
         admission.writeLock().lock();
         try {
             accepting = true;
+            draining = false;
         } finally {
             admission.writeLock().unlock();
         }
@@ -72,6 +85,7 @@ public final class GatewayState {
                 return false;
             }
             accepting = false;
+            draining = true;
             stopped.run();
             return true;
         } finally {

@@ -55,14 +55,12 @@ class ConnectDrainRaceTest {
     @Test
     void aHandshakeOverlappingADrainIsClosedWith1012AndAnnouncedBeforeStopped() throws Exception {
         GatewayState state = new GatewayState("gw-race");
+        state.startAccepting();
         ConnectionRegistry registry = new ConnectionRegistry(20);
         GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry());
         try (KafkaOutbox outbox = new KafkaOutbox(recordingTemplate())) {
             PresencePublisher presence = new PresencePublisher(outbox, "gw-race", 15_000);
-            GatewayWebSocketHandler handler = new GatewayWebSocketHandler(state, registry,
-                    new ConnectionFactory(properties(), DIRECT, DIRECT, ConnectionHooks.NONE),
-                    new ClientFrameHandler(new ReceiptCollector("gw-race", 100, () -> { }), metrics),
-                    presence, metrics, 30_000, 10_000);
+            GatewayWebSocketHandler handler = handler(state, registry, metrics, presence);
             DrainService drain = new DrainService(state, registry, presence);
 
             Thread handshake = Thread.ofPlatform().start(() -> {
@@ -89,6 +87,40 @@ class ConnectDrainRaceTest {
             assertThat(events).containsExactly(PresenceEvent.Kind.CONNECTED, PresenceEvent.Kind.STOPPED);
             assertThat(sent).as("the connected frame went out before the close").hasSize(1);
         }
+    }
+
+    @Test
+    void aHandshakeBeforeTheGatewayAnnouncedStartedIsRefusedWith1012() throws Exception {
+        // Presence forgets every entry of a gateway on its STARTED: a connection admitted before it would stay open while
+        // presence thinks the user is gone, so the gateway takes none until STARTED is out (GatewayLifecycle).
+        GatewayState state = new GatewayState("gw-start");
+        ConnectionRegistry registry = new ConnectionRegistry(20);
+        GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry());
+        letHandshakeGo.countDown(); // nothing to park here
+        try (KafkaOutbox outbox = new KafkaOutbox(recordingTemplate())) {
+            GatewayWebSocketHandler handler = handler(state, registry, metrics,
+                    new PresencePublisher(outbox, "gw-start", 15_000));
+
+            handler.afterConnectionEstablished(session());
+            assertThat(closes).containsExactly(1012);
+            assertThat(sent).isEmpty();
+            assertThat(registry.size()).isZero();
+
+            state.startAccepting();
+            handler.afterConnectionEstablished(session());
+            assertThat(registry.size()).isEqualTo(1);
+            outbox.flush(Duration.ofSeconds(5));
+            await().atMost(Duration.ofSeconds(5)).until(() -> events.contains(PresenceEvent.Kind.CONNECTED));
+            assertThat(events).containsExactly(PresenceEvent.Kind.CONNECTED);
+        }
+    }
+
+    private static GatewayWebSocketHandler handler(GatewayState state, ConnectionRegistry registry, GatewayMetrics metrics,
+                                                   PresencePublisher presence) {
+        return new GatewayWebSocketHandler(state, registry,
+                new ConnectionFactory(properties(), DIRECT, DIRECT, ConnectionHooks.NONE),
+                new ClientFrameHandler(new ReceiptCollector(state.gatewayId(), 100, () -> { }), metrics),
+                presence, metrics, 30_000, 10_000);
     }
 
     private KafkaTemplate<String, Object> recordingTemplate() {
