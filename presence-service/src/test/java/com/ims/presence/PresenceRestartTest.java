@@ -34,12 +34,14 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A presence-service instance that starts after an earlier one published routes: it restores them from the compacted
- * routes topic before reporting UP, gives their gateways a fresh default lease, and expires them when nobody renews it.
+ * routes topic before reporting UP, gives their gateways a fresh lease (here max(6 s default, 18 s max / 3) = 6 s), and
+ * expires them when nobody renews it.
  * Its admin CIDRs exclude loopback, so the test also sees the address check refuse a valid admin token.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "ims.admin-allowed-cidrs=10.0.0.0/8",
-        "ims.presence.default-lease=6s"})
+        "ims.presence.default-lease=6s",
+        "ims.presence.max-lease=18s"})
 @ActiveProfiles("test")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class PresenceRestartTest {
@@ -92,7 +94,7 @@ class PresenceRestartTest {
         assertThat(alice.gateways().get(GATEWAY)).containsExactlyInAnyOrder("c1", "c2");
         assertThat(registry.find(BOB)).as("tombstoned user stays offline").isEmpty();
         GatewayView gateway = registry.gateways().stream().filter(g -> g.gatewayId().equals(GATEWAY)).findFirst().orElseThrow();
-        assertThat(gateway.leaseExpiresAt()).as("a fresh default lease").isBetween(readyAt, readyAt + 6_000);
+        assertThat(gateway.leaseExpiresAt()).as("a fresh lease of an unknown gateway").isBetween(readyAt, readyAt + 6_000);
         assertThat(gateway.connections()).isEqualTo(2);
 
         // The gateway never heartbeats: one default lease later alice is gone, with a tombstone and an offline status.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.ims.devplatform.TestPlatform;
+import com.ims.presence.ingest.PresenceEventListener;
 import com.ims.presence.registry.PresenceMetrics;
 import com.ims.presence.restore.PresenceStartup;
 import com.ims.presence.support.ApiClient;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -42,7 +45,8 @@ import tools.jackson.databind.JsonNode;
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class PresenceServiceTest {
 
-    private static final Duration LONG_LEASE = Duration.ofMinutes(1);
+    /** The test profile's max-lease: gateways claiming it outlive every test. */
+    private static final Duration LONG_LEASE = Duration.ofSeconds(30);
 
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
@@ -61,6 +65,8 @@ class PresenceServiceTest {
     PresenceStartup startup;
     @Autowired
     PresenceMetrics metrics;
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
 
     ApiClient api;
     String tenant;
@@ -162,16 +168,45 @@ class PresenceServiceTest {
     }
 
     @Test
-    void connectionOnAGatewayThatNeverSentALeaseExpiresAfterTheDefaultLease() {
+    void noGatewayExpiresWhileEventIntakeStallsAndItsQueuedHeartbeatKeepsItsUsersOnline() {
+        String gw = gateway();
+        long shortLease = 3_000;
+        String key = new UserKey(tenant, "ivy").encoded();
+        gateways.started(gw, shortLease);
+        gateways.connected(gw, tenant, "ivy", "c1");
+        await().untilAsserted(() -> assertThat(statusFlips(key)).containsExactly(true));
+
+        MessageListenerContainer events = listeners.getListenerContainer(PresenceEventListener.ID);
+        events.pause();
+        try {
+            await().until(events::isContainerPaused);
+            // The gateway is alive and heartbeats, but its heartbeat waits in the topic: intake is stalled.
+            gateways.send(PresenceEvent.heartbeat(gw, System.currentTimeMillis(), LONG_LEASE.toMillis()));
+            await().during(Duration.ofMillis(shortLease + 1_000)).atMost(Duration.ofMillis(shortLease + 5_000))
+                    .untilAsserted(() -> assertThat(api.presence(admin, "ivy", null).json().get("online").asBoolean())
+                            .as("not expired by the wall clock while no event can be read").isTrue());
+        } finally {
+            events.resume();
+        }
+
+        long resumedAt = System.currentTimeMillis();
+        await().untilAsserted(() -> assertThat(gatewayEntry(gw).get("leaseExpiresAt").asLong())
+                .isGreaterThanOrEqualTo(resumedAt + LONG_LEASE.toMillis() - 1_000));
+        assertThat(api.presence(admin, "ivy", null).json().get("online").asBoolean()).isTrue();
+        assertThat(statusFlips(key)).as("never flipped offline").containsExactly(true);
+    }
+
+    @Test
+    void connectionOnAGatewayThatNeverSentALeaseExpiresAfterTheLeaseOfAnUnknownGateway() {
         String gw = gateway();
         long sent = System.currentTimeMillis();
         gateways.connected(gw, tenant, "carol", "c1");
         String key = new UserKey(tenant, "carol").encoded();
 
         await().untilAsserted(() -> assertThat(api.get(admin, "/api/v1/presence/gateways").body()).contains(gw));
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(statusFlips(key)).containsExactly(true, false));
-        // The test profile's default lease is 2 s: the entry must not vanish much before that.
-        assertThat(System.currentTimeMillis() - sent).isGreaterThanOrEqualTo(1_500);
+        await().atMost(Duration.ofSeconds(25)).untilAsserted(() -> assertThat(statusFlips(key)).containsExactly(true, false));
+        // The test profile gives an unknown gateway max(2 s default, 30 s max / 3) = 10 s: not much before that.
+        assertThat(System.currentTimeMillis() - sent).isGreaterThanOrEqualTo(9_500);
         assertThat(api.presence(admin, "carol", null).json().get("online").asBoolean()).isFalse();
     }
 

@@ -14,6 +14,9 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.FixedBackOff;
 
 /** Kafka wiring: the shared topics, and the producer of routes and status changes (idempotent, acks=all, JSON values). */
 @Configuration(proxyBeanMethods = false)
@@ -21,10 +24,22 @@ public class KafkaConfig {
 
     /** Small: batches the records of one event batch without delaying a lone change noticeably. */
     private static final int LINGER_MS = 5;
+    /** Pause between attempts of a batch whose changes Kafka refused; the next attempt re-publishes them first. */
+    private static final long BATCH_RETRY_PAUSE_MS = 1_000;
 
     @Bean
     KafkaAdmin.NewTopics sharedTopics(PresenceProperties properties) {
         return new KafkaAdmin.NewTopics(PlatformTopics.shared(properties.kafka().replication()).toArray(NewTopic[]::new));
+    }
+
+    /**
+     * A batch listener that throws is retried (the consumer kept alive, its partitions paused) until it succeeds, never
+     * skipped: it throws only when Kafka refused a route or status record, and skipping would commit events whose
+     * changes were never published. Boot's default listener container factory picks this bean up.
+     */
+    @Bean
+    CommonErrorHandler presenceBatchRetry() {
+        return new DefaultErrorHandler(new FixedBackOff(BATCH_RETRY_PAUSE_MS, FixedBackOff.UNLIMITED_ATTEMPTS));
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package com.ims.presence.config;
 
+import com.ims.presence.ingest.IntakeClock;
 import com.ims.presence.lease.GatewayLeases;
 import com.ims.presence.lease.LeasePolicy;
 import com.ims.presence.publish.PresencePublisher;
@@ -21,9 +22,16 @@ public class PresenceConfig {
         return new PresenceRegistry(new GatewayLeases(LeasePolicy.of(p.defaultLease(), p.maxLease())));
     }
 
+    /** Probed at most once per sweep interval: a sweep cannot use a fresher intake instant anyway. */
+    @Bean
+    IntakeClock intakeClock(PresenceProperties properties) {
+        return new IntakeClock(System::currentTimeMillis, properties.presence().sweepInterval());
+    }
+
     @Bean(destroyMethod = "close")
-    PresenceWriter presenceWriter(PresenceRegistry registry, PresencePublisher publisher, PresenceMetrics metrics) {
-        return new PresenceWriter(registry, publisher, metrics, System::currentTimeMillis);
+    PresenceWriter presenceWriter(PresenceRegistry registry, PresencePublisher publisher, PresenceMetrics metrics,
+                                  IntakeClock intake) {
+        return new PresenceWriter(registry, publisher, metrics, System::currentTimeMillis, intake::caughtUpTo);
     }
 
     @Bean

@@ -37,8 +37,9 @@ public record PresenceProperties(
     }
 
     /**
-     * @param defaultLease   lease given to a gateway that never announced one (its first event starts it) and to every
-     *                       gateway restored from the routes topic at start
+     * @param defaultLease   lease of a gateway that claims none; a gateway whose lease is unknown (first seen through a
+     *                       connection event, or restored from the routes topic at start) gets the larger of this and a
+     *                       third of {@code maxLease}, since it heartbeats every third of whatever it claimed
      * @param maxLease       upper bound on a lease a gateway may claim, so a bad value cannot keep dead entries for ever
      * @param sweepInterval  how often expired leases are looked for; expiry is at most this late
      * @param consumerGroup  consumer group of the presence events
@@ -46,7 +47,7 @@ public record PresenceProperties(
      */
     public record Presence(
             @DefaultValue("15s") Duration defaultLease,
-            @DefaultValue("5m") Duration maxLease,
+            @DefaultValue("60s") Duration maxLease,
             @DefaultValue("1s") Duration sweepInterval,
             @DefaultValue("ims-presence") String consumerGroup,
             @DefaultValue("2m") Duration restoreTimeout) {

@@ -25,11 +25,17 @@ public final class GatewayLeases {
     }
 
     /**
-     * Any other event of a gateway with no lease gives it the default one, so no connection lives without an expiry.
-     * An existing lease is left alone: only the gateway's own renewals extend it.
+     * Any other event of a gateway with no lease (and a restore) gives it the lease of an unknown gateway, so no
+     * connection lives without an expiry and a live gateway is not expired before its next heartbeat (see
+     * {@link LeasePolicy#unknownLeaseMillis()}). An existing lease is left alone: only the gateway's own renewals extend it.
      */
     public void ensure(String gatewayId, long now) {
-        expiries.putIfAbsent(gatewayId, policy.defaultExpiry(now));
+        expiries.putIfAbsent(gatewayId, policy.unknownExpiry(now));
+    }
+
+    /** Forgets every lease (a restore replaces the whole state). */
+    public void clear() {
+        expiries.clear();
     }
 
     public void remove(String gatewayId) {

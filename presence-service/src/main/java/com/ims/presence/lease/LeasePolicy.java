@@ -10,7 +10,13 @@ import java.time.Duration;
  *     minute ahead would live a minute too long). The price is that consumer lag lengthens a lease by the lag; after a
  *     catch-up the extra life is bounded by one lease, because the next sweep sees no renewal.
  *
- * @param defaultLeaseMillis lease of a gateway that never announced one, and of gateways restored at start
+ * @implNote A gateway whose lease is unknown (restored at start, or first seen through a connection event) gets
+ *     {@link #unknownLeaseMillis()}: at least a third of the longest lease, because a gateway heartbeats every third of
+ *     the lease it claims, so a live one is heard from within that time whatever it claimed. The default alone would
+ *     expire a gateway that claims more than three defaults before its next heartbeat. No slack on top is needed: leases
+ *     expire against the intake clock, which cannot pass the heartbeat's arrival without having applied it.
+ *
+ * @param defaultLeaseMillis lease of a gateway that claims none (zero or less); the least lease of an unknown gateway
  * @param maxLeaseMillis     the longest lease a gateway may claim
  */
 public record LeasePolicy(long defaultLeaseMillis, long maxLeaseMillis) {
@@ -31,7 +37,12 @@ public record LeasePolicy(long defaultLeaseMillis, long maxLeaseMillis) {
         return receivedAt + lease;
     }
 
-    public long defaultExpiry(long now) {
-        return now + defaultLeaseMillis;
+    /** Lease of a gateway whose claimed lease is unknown: the default, or a third of the longest lease if that is more. */
+    public long unknownLeaseMillis() {
+        return Math.max(defaultLeaseMillis, maxLeaseMillis / 3);
+    }
+
+    public long unknownExpiry(long now) {
+        return now + unknownLeaseMillis();
     }
 }

@@ -2,10 +2,14 @@ package com.ims.presence.publish;
 
 import com.ims.presence.registry.UserChange;
 import com.ims.protocol.Topics;
+import com.ims.protocol.UserKey;
+import com.ims.protocol.internal.UserRoute;
 import com.ims.protocol.internal.UserStatusChange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -13,8 +17,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Publishes registry changes: each changed user's route (or a tombstone) to the compacted routes topic, and online/offline
- * flips to the status topic. Sends are asynchronous; {@link #flush()} is called once per consumed batch so that the
- * changelog is written before the events' offsets are committed.
+ * flips to the status topic. Sends are asynchronous and every send is returned with its outcome, so that the writer can
+ * re-publish what Kafka refused; {@link #flush()} is called once per consumed batch so that the changelog is written
+ * before the events' offsets are committed.
  */
 @Component
 public class PresencePublisher {
@@ -30,18 +35,31 @@ public class PresencePublisher {
                 .description("route or status records Kafka did not accept").register(meters);
     }
 
-    public void publish(List<UserChange> changes, long now) {
+    /** One record handed to Kafka: whose it is, which topic, and its outcome (failed when Kafka did not accept it). */
+    public record Sent(UserKey user, Kind kind, CompletableFuture<?> outcome) {
+        public enum Kind { ROUTE, STATUS }
+    }
+
+    public List<Sent> publish(List<UserChange> changes, long now) {
+        List<Sent> sent = new ArrayList<>(changes.size());
         for (UserChange change : changes) {
-            String key = change.user().encoded();
-            // A null value is a tombstone: compaction then forgets the user, and readers drop it.
-            send(Topics.PRESENCE_ROUTES, key, change.route(), change);
+            sent.add(route(change.user(), change.route()));
             if (change.flip() != UserChange.Flip.NONE) {
-                boolean online = change.flip() == UserChange.Flip.ONLINE;
-                send(Topics.PRESENCE_STATUS, key,
-                        new UserStatusChange(change.user().tenant(), change.user().userId(), online, now), change);
-                log.debug("user status tenant={} userId={} online={}", change.user().tenant(), change.user().userId(), online);
+                sent.add(status(change.user(), change.flip() == UserChange.Flip.ONLINE, now));
             }
         }
+        return sent;
+    }
+
+    /** The user's route, or a tombstone when {@code route} is null (compaction then forgets the user, readers drop it). */
+    public Sent route(UserKey user, UserRoute route) {
+        return new Sent(user, Sent.Kind.ROUTE, send(Topics.PRESENCE_ROUTES, user, route));
+    }
+
+    public Sent status(UserKey user, boolean online, long now) {
+        log.debug("user status tenant={} userId={} online={}", user.tenant(), user.userId(), online);
+        return new Sent(user, Sent.Kind.STATUS,
+                send(Topics.PRESENCE_STATUS, user, new UserStatusChange(user.tenant(), user.userId(), online, now)));
     }
 
     /** Waits until every send so far is acknowledged or has failed. */
@@ -49,12 +67,19 @@ public class PresencePublisher {
         kafka.flush();
     }
 
-    private void send(String topic, String key, Object value, UserChange change) {
-        kafka.send(topic, key, value).whenComplete((result, error) -> {
+    private CompletableFuture<?> send(String topic, UserKey user, Object value) {
+        CompletableFuture<?> outcome;
+        try {
+            outcome = kafka.send(topic, user.encoded(), value);
+        } catch (RuntimeException e) {
+            // Refused before it was queued (no metadata within max.block.ms, serialization): the same as a failed send.
+            outcome = CompletableFuture.failedFuture(e);
+        }
+        return outcome.whenComplete((result, error) -> {
             if (error != null) {
                 failures.increment();
-                log.error("publish failed topic={} tenant={} userId={} reason={}", topic, change.user().tenant(),
-                        change.user().userId(), error.toString());
+                log.error("publish failed topic={} tenant={} userId={} reason={}", topic, user.tenant(), user.userId(),
+                        error.toString());
             }
         });
     }

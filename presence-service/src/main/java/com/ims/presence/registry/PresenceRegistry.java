@@ -87,10 +87,17 @@ public final class PresenceRegistry {
     }
 
     /**
-     * Loads the state read back from the routes topic at start. Every gateway found gets a fresh default lease: if it is
-     * alive its heartbeats renew it, if it died while we were down the sweeper removes it one lease later.
+     * Replaces the state with the one read back from the routes topic at start. Every gateway found gets a fresh lease of
+     * an unknown gateway (its claimed lease is not in the routes): if it is alive its heartbeats renew it, if it died
+     * while we were down the sweeper removes it one such lease later.
+     * Whatever an earlier attempt loaded is dropped first, so a retried restore never adds to it (double counts, users
+     * tombstoned since).
      */
     public void restore(Collection<UserRoute> routes, long now) {
+        users.clear();
+        usersByGateway.clear();
+        leases.clear();
+        connections = 0;
         long added = 0;
         for (UserRoute route : routes) {
             if (route.gateways().isEmpty()) {

@@ -1,6 +1,7 @@
 package com.ims.presence.restore;
 
 import com.ims.presence.config.PresenceProperties;
+import com.ims.presence.ingest.IntakeClock;
 import com.ims.presence.ingest.PresenceEventListener;
 import com.ims.presence.registry.PresenceWriter;
 import com.ims.protocol.UserKey;
@@ -31,6 +32,7 @@ public class PresenceStartup implements SmartLifecycle {
     private final RouteRestorer restorer;
     private final PresenceWriter writer;
     private final KafkaListenerEndpointRegistry listeners;
+    private final IntakeClock intake;
     private final Duration restoreTimeout;
     /** Released at stop, so that a retry pause ends at once. */
     private final CountDownLatch stopping = new CountDownLatch(1);
@@ -38,8 +40,9 @@ public class PresenceStartup implements SmartLifecycle {
     private volatile boolean running;
 
     public PresenceStartup(RouteRestorer restorer, PresenceWriter writer, KafkaListenerEndpointRegistry listeners,
-                           PresenceProperties properties) {
+                           IntakeClock intake, PresenceProperties properties) {
         this.restorer = restorer;
+        this.intake = intake;
         this.writer = writer;
         this.listeners = listeners;
         this.restoreTimeout = properties.presence().restoreTimeout();
@@ -77,9 +80,12 @@ public class PresenceStartup implements SmartLifecycle {
         }
     }
 
-    /** True once the state is restored and events are being consumed. */
+    /**
+     * True once the state is restored and events are being consumed: the listener got its partitions and read them to
+     * the end once. A started container alone says neither (partitions may be assigned up to a session timeout later).
+     */
     public boolean isReady() {
-        return ready && events().isRunning();
+        return ready && events().isRunning() && intake.hasCaughtUp();
     }
 
     private MessageListenerContainer events() {

@@ -31,12 +31,12 @@ class PresenceRegistryTest {
     }
 
     @Test
-    void connectionOnAnUnknownGatewayGetsTheDefaultLeaseWhichItsConnectionsDoNotRenew() {
+    void connectionOnAnUnknownGatewayGetsTheUnknownLeaseWhichItsConnectionsDoNotRenew() {
         registry.apply(connected("gw", "c1"), T0);
         registry.apply(connected("gw", "c2"), T0 + 10_000);
 
-        assertThat(expiry("gw")).isEqualTo(T0 + 15_000);
-        PresenceRegistry.Expiry expiry = registry.expire(T0 + 15_000);
+        assertThat(expiry("gw")).as("a third of the 60 s maximum, above the 15 s default").isEqualTo(T0 + 20_000);
+        PresenceRegistry.Expiry expiry = registry.expire(T0 + 20_000);
         assertThat(expiry.changes()).containsExactly(new UserChange(alice, null, UserChange.Flip.OFFLINE));
         assertThat(registry.connections()).isZero();
         assertThat(registry.onlineUsers()).isZero();
@@ -66,14 +66,41 @@ class PresenceRegistryTest {
     }
 
     @Test
-    void restoreGivesEveryGatewayAFreshDefaultLeaseAndCountsConnections() {
+    void restoreGivesEveryGatewayAFreshUnknownLeaseAndCountsConnections() {
         registry.restore(List.of(new UserRoute("t", "alice", Map.of("gw1", List.of("a", "b"), "gw2", List.of("c")), 1)), T0);
 
-        assertThat(expiry("gw1")).isEqualTo(T0 + 15_000);
-        assertThat(expiry("gw2")).isEqualTo(T0 + 15_000);
+        assertThat(expiry("gw1")).isEqualTo(T0 + 20_000);
+        assertThat(expiry("gw2")).isEqualTo(T0 + 20_000);
         assertThat(registry.connections()).isEqualTo(3);
         assertThat(registry.apply(PresenceEvent.disconnected("gw1", "t", "alice", "a", T0), T0).getFirst().route().connections())
                 .isEqualTo(2);
+    }
+
+    @Test
+    void aRetriedRestoreReplacesWhatAnEarlierAttemptLoaded() {
+        UserKey bob = new UserKey("t", "bob");
+        registry.restore(List.of(new UserRoute("t", "alice", Map.of("gw1", List.of("a", "b")), 1),
+                new UserRoute("t", "bob", Map.of("gw2", List.of("c")), 1)), T0);
+
+        // The second attempt reads the topic further: bob was tombstoned since, alice is unchanged.
+        registry.restore(List.of(new UserRoute("t", "alice", Map.of("gw1", List.of("a", "b")), 1)), T0 + 1_000);
+
+        assertThat(registry.connections()).as("not counted twice").isEqualTo(2);
+        assertThat(registry.onlineUsers()).isEqualTo(1);
+        assertThat(registry.find(bob)).isEmpty();
+        assertThat(registry.gateways()).extracting(GatewayView::gatewayId).containsExactly("gw1");
+        assertThat(expiry("gw1")).isEqualTo(T0 + 1_000 + 20_000);
+    }
+
+    @Test
+    void aRestoredGatewayClaimingTheLongestLeaseOutlivesItsHeartbeatGap() {
+        // Before the restart it claimed 60 s and so heartbeats every 20 s; its last heartbeat may be just before the
+        // restore, so the 15 s default would expire it (and its users) before the next one.
+        registry.restore(List.of(new UserRoute("t", "alice", Map.of("gw", List.of("a")), 1)), T0);
+
+        assertThat(registry.expire(T0 + 19_999).gateways()).isEmpty();
+        registry.apply(PresenceEvent.heartbeat("gw", T0 + 19_999, 60_000), T0 + 19_999);
+        assertThat(registry.find(alice)).isPresent();
     }
 
     private PresenceEvent connected(String gateway, String clientId) {
