@@ -28,8 +28,6 @@ public class RouteTable {
      * lapses (the store redelivers them).
      */
     static final long PIN_MILLIS = 30_000;
-    /** Past this many users with pins, lapsed pins of all users are dropped (pins normally end with presence's record). */
-    private static final int PIN_SWEEP_THRESHOLD = 10_000;
 
     private final Map<UserKey, Set<String>> gatewaysByUser = new ConcurrentHashMap<>();
     /** tenant → gateway → number of the tenant's users on it; a gateway leaves the map at zero. */
@@ -38,6 +36,8 @@ public class RouteTable {
     private final Map<String, Set<String>> onlineByTenant = new ConcurrentHashMap<>();
     /** user → gateway → when {@link #addGateway} added it; guarded by {@code this}. */
     private final Map<UserKey, Map<String, Long>> pins = new HashMap<>();
+    /** When lapsed pins of all users are dropped next (pins normally end with presence's record); guarded by {@code this}. */
+    private long nextPinSweep;
     private final LongSupplier clock;
 
     public RouteTable() {
@@ -84,11 +84,14 @@ public class RouteTable {
      */
     public synchronized void addGateway(UserKey user, String gatewayId) {
         long now = clock.getAsLong();
-        if (pins.size() >= PIN_SWEEP_THRESHOLD) {
+        if (now >= nextPinSweep) {
+            // Once per pin lifetime, not per call: a reconnect storm pins every user at once, and a sweep on each connect
+            // would cost the square of the storm under this lock. Pins a record never confirmed live at most twice as long.
             pins.values().removeIf(p -> {
                 p.values().removeIf(at -> now - at >= PIN_MILLIS);
                 return p.isEmpty();
             });
+            nextPinSweep = now + PIN_MILLIS;
         }
         pins.computeIfAbsent(user, u -> new HashMap<>(2)).put(gatewayId, now);
         Set<String> current = gatewaysByUser.get(user);
@@ -141,6 +144,11 @@ public class RouteTable {
     public List<String> onlineUsers(String tenant) {
         Set<String> online = onlineByTenant.get(tenant);
         return online == null ? List.of() : new ArrayList<>(online);
+    }
+
+    /** Users with a gateway that presence has not confirmed yet (for tests). */
+    synchronized int pinnedUsers() {
+        return pins.size();
     }
 
     public int onlineUserCount() {

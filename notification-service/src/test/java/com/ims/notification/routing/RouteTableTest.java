@@ -68,4 +68,18 @@ class RouteTableTest {
         routes.update(u, Set.of());
         assertThat(routes.isOnline(u)).isFalse();
     }
+
+    @Test
+    void pinsThatPresenceNeverConfirmsAreDroppedByALaterConnectOncePerPinLifetime() {
+        long[] now = {1_000};
+        RouteTable routes = new RouteTable(() -> now[0]);
+        routes.addGateway(new UserKey("a", "u1"), "g1");
+        routes.addGateway(new UserKey("a", "u2"), "g1");
+        assertThat(routes.pinnedUsers()).isEqualTo(2);
+
+        now[0] += RouteTable.PIN_MILLIS;
+        routes.addGateway(new UserKey("a", "u3"), "g1");  // sweeps: u1's and u2's pins lapsed
+        assertThat(routes.pinnedUsers()).isEqualTo(1);
+        assertThat(routes.gatewaysOf(new UserKey("a", "u1"))).containsExactly("g1"); // the route itself stays
+    }
 }
