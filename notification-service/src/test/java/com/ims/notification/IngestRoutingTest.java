@@ -196,28 +196,29 @@ class IngestRoutingTest extends ServiceTestBase {
     }
 
     @Test
-    void aConnectBetweenTheWritesOfOneBatchSeesItsMessagesInBatchOrder() {
-        // One batch [M4 to u, role R5 including u, M6 to u]; u connects just before R5's group is written. Whatever
-        // that replay finds stored, u must see M4, R5, M6: before, M4 and M6 were written first, the replay sent them,
-        // and R5 came live after M6.
+    void oneBatchsRecipientsAreWrittenInBatchOrderAroundARoleMessage() {
+        // One batch [M4 to u, role R5 including u, M6 to u]. A connect replays what is stored when it runs, so the writes
+        // must follow the batch: M4's delivery, then R5's group, then M6's delivery. Before, M4 and M6 were written
+        // together first, and a connect between the writes replayed M6 and got R5 live after it. (Checked on the writes,
+        // not by stubbing the shared store spy to connect in between: stubbing a spy that listener and sweeper threads
+        // call at the same moment is not safe in Mockito.)
         String tenant = "t-" + Fixtures.uid();
         roles.add(tenant, "ops", "u");
-        try (GatewaySim gateway = GatewaySim.create()) {
-            Mockito.doAnswer(call -> {
-                Fixtures.connected(gateway.id, tenant, "u", "c-u", List.of("ops"));
-                await().atMost(WAIT).until(() -> gateway.replayDone("c-u"));
-                return call.callRealMethod();
-            }).when(deliveryStore).insertFanoutGroups(argThat(groups -> groups != null && !groups.isEmpty()
-                    && tenant.equals(groups.getFirst().getString("tenant"))));
 
-            ingestProcessor.ingest(List.of(
-                    batchRecord(tenant, 0, "{\"targetType\":\"user\",\"target\":\"u\",\"id\":\"m4\",\"payload\":{}}"),
-                    batchRecord(tenant, 1, "{\"targetType\":\"role\",\"target\":\"ops\",\"id\":\"r5\",\"payload\":{}}"),
-                    batchRecord(tenant, 2, "{\"targetType\":\"user\",\"target\":\"u\",\"id\":\"m6\",\"payload\":{}}")));
+        ingestProcessor.ingest(List.of(
+                batchRecord(tenant, 0, "{\"targetType\":\"user\",\"target\":\"u\",\"id\":\"m4\",\"payload\":{}}"),
+                batchRecord(tenant, 1, "{\"targetType\":\"role\",\"target\":\"ops\",\"id\":\"r5\",\"payload\":{}}"),
+                batchRecord(tenant, 2, "{\"targetType\":\"user\",\"target\":\"u\",\"id\":\"m6\",\"payload\":{}}")));
 
-            await().atMost(WAIT).until(() -> seenBy(gateway, "u", "c-u").size() == 3);
-            assertThat(seenBy(gateway, "u", "c-u")).containsExactly("m4", "r5", "m6");
-        }
+        InOrder order = Mockito.inOrder(deliveryStore);
+        order.verify(deliveryStore).insertDeliveries(argThat(rows -> messageIds(rows, tenant).equals(List.of("m4"))));
+        order.verify(deliveryStore).insertFanoutGroups(argThat(groups -> messageIds(groups, tenant).equals(List.of("r5"))));
+        order.verify(deliveryStore).insertDeliveries(argThat(rows -> messageIds(rows, tenant).equals(List.of("m6"))));
+    }
+
+    private static List<String> messageIds(List<Document> docs, String tenant) {
+        return docs == null ? List.of() : docs.stream().filter(d -> tenant.equals(d.getString("tenant")))
+                .map(d -> d.getString("messageId")).toList();
     }
 
     /**
@@ -231,24 +232,6 @@ class IngestRoutingTest extends ServiceTestBase {
                 .getBytes(StandardCharsets.UTF_8);
         return new ConsumerRecord<>(Topics.NOTIFICATIONS, partition, 1_000_000_000L + n, System.currentTimeMillis(),
                 TimestampType.CREATE_TIME, tenant.length(), value.length, tenant, value, new RecordHeaders(), Optional.empty());
-    }
-
-    /**
-     * What a connection of the user shows, as the gateway does it: its replay up to REPLAY_DONE, then the live pushes
-     * to the user, each id once.
-     */
-    private static List<String> seenBy(GatewaySim gateway, String userId, String clientId) {
-        List<String> seen = new java.util.ArrayList<>();
-        boolean live = false;
-        for (GatewayDelivery d : gateway.received()) {
-            if (d.kind() == GatewayDelivery.Kind.REPLAY_DONE && clientId.equals(d.clientId())) {
-                live = true;
-            } else if (d.kind() == GatewayDelivery.Kind.PUSH && !seen.contains(d.messageId())
-                    && (live ? d.clientId() == null && d.userIds().contains(userId) : clientId.equals(d.clientId()))) {
-                seen.add(d.messageId());
-            }
-        }
-        return seen;
     }
 
     private static List<String> usersOf(List<Document> groups) {
