@@ -34,7 +34,6 @@ import org.apache.kafka.common.record.AbstractRecords;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -226,8 +225,7 @@ class IngestRoutingTest extends ServiceTestBase {
      * sit: keyed by the tenant, in its partition; offsets far above the topic's, unique to the tenant anyway.
      */
     private static ConsumerRecord<String, byte[]> batchRecord(String tenant, int n, String json) {
-        int partition = Utils.toPositive(Utils.murmur2(tenant.getBytes(StandardCharsets.UTF_8)))
-                % PlatformTopics.NOTIFICATION_PARTITIONS;
+        int partition = IngestProcessor.tenantPartition(tenant, PlatformTopics.NOTIFICATION_PARTITIONS);
         byte[] value = json.replace("{\"targetType\"", "{\"tenant\":\"" + tenant + "\",\"targetType\"")
                 .getBytes(StandardCharsets.UTF_8);
         return new ConsumerRecord<>(Topics.NOTIFICATIONS, partition, 1_000_000_000L + n, System.currentTimeMillis(),

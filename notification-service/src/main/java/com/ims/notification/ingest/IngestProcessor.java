@@ -382,7 +382,7 @@ public class IngestProcessor {
     }
 
     /** The Java client's default placement of a keyed record: murmur2 of the key's bytes (StringSerializer: UTF-8). */
-    static int tenantPartition(String tenant, int partitions) {
+    public static int tenantPartition(String tenant, int partitions) {
         return Utils.toPositive(Utils.murmur2(tenant.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 

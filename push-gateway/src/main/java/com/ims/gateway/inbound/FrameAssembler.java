@@ -41,11 +41,9 @@ public final class FrameAssembler {
     }
 
     public Result accept(String part, boolean last) {
-        bytes += utf8Length(part);
-        if (bytes > maxBytes) {
-            long seen = bytes;
-            reset();
-            return new Result.TooBig(seen);
+        Result.TooBig tooBig = count(utf8Length(part));
+        if (tooBig != null) {
+            return tooBig;
         }
         if (last && parts == null) {
             bytes = 0;
@@ -68,17 +66,26 @@ public final class FrameAssembler {
      * (RFC 6455 section 5.4), so the text counter serves both.
      */
     public Result acceptBinary(int length, boolean last) {
-        bytes += length;
-        if (bytes > maxBytes) {
-            long seen = bytes;
-            reset();
-            return new Result.TooBig(seen);
+        Result.TooBig tooBig = count(length);
+        if (tooBig != null) {
+            return tooBig;
         }
         if (!last) {
             return INCOMPLETE;
         }
         bytes = 0;
         return BINARY_COMPLETE;
+    }
+
+    /** Adds a part's bytes to the message's; past the limit, forgets the message and answers why, else null. */
+    private Result.TooBig count(long partBytes) {
+        bytes += partBytes;
+        if (bytes <= maxBytes) {
+            return null;
+        }
+        long seen = bytes;
+        reset();
+        return new Result.TooBig(seen);
     }
 
     private void reset() {
