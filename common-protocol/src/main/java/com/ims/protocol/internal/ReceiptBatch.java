@@ -7,7 +7,8 @@ import java.util.List;
  * rather than one per delivery, so a fan-out to 10,000 users costs a handful of records.
  *
  * @param gatewayId reporting gateway
- * @param kind      DELIVERED (written to a socket) or ACKED (the client acknowledged)
+ * @param kind      DELIVERED (written to a socket) or ACKED (the client acknowledged over the socket, which says delivered
+ *                  too: gateways drop the DELIVERED receipt of a delivery acked while they held it)
  * @param at        epoch ms of the flush
  * @param receipts  the (tenant, user, message) triples; the user is the authenticated one, never taken from a frame
  */

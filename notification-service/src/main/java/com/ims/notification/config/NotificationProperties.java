@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param kafka          topic settings and consumer concurrency
  * @param producerApi    limits of {@code POST /api/v1/notifications}
  * @param delivery       routing, redelivery, expiry and replay
+ * @param roles          the role-membership cache
  */
 @ConfigurationProperties("ims")
 public record NotificationProperties(
@@ -23,7 +24,8 @@ public record NotificationProperties(
         Network network,
         Kafka kafka,
         ProducerApi producerApi,
-        Delivery delivery) {
+        Delivery delivery,
+        Roles roles) {
 
     public NotificationProperties {
         jwt = jwt == null ? new Jwt(null, null, null, null) : jwt;
@@ -31,6 +33,7 @@ public record NotificationProperties(
         kafka = kafka == null ? new Kafka((short) 1, 3, Duration.ofSeconds(10)) : kafka;
         producerApi = producerApi == null ? new ProducerApi(200, 512 * 1024, 10_000) : producerApi;
         delivery = delivery == null ? new Delivery(5_000, null, null, null, null, 1_000, null, 10_000) : delivery;
+        roles = roles == null ? new Roles(0, null) : roles;
     }
 
     public JwtSettings jwtSettings() {
@@ -110,6 +113,20 @@ public record NotificationProperties(
             sweepBatch = sweepBatch <= 0 ? 1_000 : sweepBatch;
             retentionInterval = retentionInterval == null ? Duration.ofHours(1) : retentionInterval;
             replayLimit = replayLimit <= 0 ? 10_000 : replayLimit;
+        }
+    }
+
+    /**
+     * Role member lists are cached and checked against a per-tenant version on every use (RoleDirectory).
+     *
+     * @param cacheMembers member ids held in the cache over all roles; a role larger than this is read every time
+     * @param cacheMaxAge  a cached list is read again after this even if no change was recorded (edits made to the
+     *                     store directly, or a change whose version increment failed)
+     */
+    public record Roles(int cacheMembers, Duration cacheMaxAge) {
+        public Roles {
+            cacheMembers = cacheMembers <= 0 ? 200_000 : cacheMembers;
+            cacheMaxAge = cacheMaxAge == null ? Duration.ofSeconds(60) : cacheMaxAge;
         }
     }
 }

@@ -55,8 +55,9 @@ public class ServiceConfig {
     }
 
     @Bean
-    RoleDirectory roleDirectory(MongoTemplate mongo) {
-        RoleDirectory roles = new RoleDirectory(mongo.getCollection("role_members"));
+    RoleDirectory roleDirectory(MongoTemplate mongo, NotificationProperties properties, Clock clock) {
+        RoleDirectory roles = new RoleDirectory(mongo.getCollection("role_members"), mongo.getCollection("role_versions"),
+                properties.roles().cacheMembers(), properties.roles().cacheMaxAge(), clock);
         roles.ensureIndexes();
         return roles;
     }

@@ -355,8 +355,8 @@ public class DeliveryStore {
     }
 
     /**
-     * Applies receipts given as delivery keys ({@link Keys#delivery}): DELIVERED first, then ACKED, so a batch holding both
-     * for one delivery ends ACKED. Returns {delivered, acked} changed.
+     * Applies receipts given as delivery keys ({@link Keys#delivery}). An ACKED receipt says delivered too, so a delivery
+     * with both in the batch gets one update and ends ACKED. Returns {changed to DELIVERED and left there, ACKED}.
      */
     public long[] applyReceipts(Collection<String> delivered, Collection<String> acked, Instant at) {
         Set<String> messageKeys = new HashSet<>();
@@ -367,14 +367,12 @@ public class DeliveryStore {
         Map<String, Set<String>> fanoutAcked = new HashMap<>();
         List<String> rowsDelivered = split(delivered, fanout, fanoutDelivered);
         List<String> rowsAcked = split(acked, fanout, fanoutAcked);
-        long[] changed = fanouts.mark(fanoutDelivered, fanoutAcked, at);
-        // A delivery acked within the same receipt window (the usual case: the client acks within milliseconds) gets one
-        // update that records both, not two.
-        Set<String> both = new HashSet<>(rowsDelivered);
-        both.retainAll(new HashSet<>(rowsAcked));
-        long bothChanged = markDeliveredAndAcked(both, at);
-        changed[0] += markDelivered(rowsDelivered.stream().filter(k -> !both.contains(k)).toList(), at) + bothChanged;
-        changed[1] += markAcked(rowsAcked.stream().filter(k -> !both.contains(k)).toList(), at) + bothChanged;
+        long[] changed = fanouts.mark(fanoutDelivered, fanoutAcked, true, at);
+        // An ACKED receipt also says delivered: gateways hold DELIVERED receipts briefly and drop those whose ACKED one
+        // came meanwhile (the usual case: a client acks within tens of milliseconds), so it records both in one update.
+        Set<String> ackedRows = new HashSet<>(rowsAcked);
+        changed[0] += markDelivered(rowsDelivered.stream().filter(k -> !ackedRows.contains(k)).toList(), at);
+        changed[1] += markDeliveredAndAcked(ackedRows, at);
         return changed;
     }
 
@@ -422,16 +420,10 @@ public class DeliveryStore {
                 Updates.combine(Updates.set("status", DeliveryStatus.DELIVERED.name()), Updates.set("deliveredAt", Date.from(at))));
     }
 
-    /** ACKED from PENDING or DELIVERED; never resurrects an EXPIRED delivery. */
-    long markAcked(Collection<String> deliveryKeys, Instant at) {
-        return conditionalSet(deliveryKeys, OPEN,
-                Updates.combine(Updates.set("status", DeliveryStatus.ACKED.name()), Updates.set("ackedAt", Date.from(at)),
-                        Updates.set("nextAttemptAt", null)));
-    }
-
     /**
-     * Both receipts at once: ACKED from PENDING or DELIVERED; {@code $min} sets {@code deliveredAt} on a PENDING delivery
-     * (which has none) and keeps the earlier one of a DELIVERED delivery.
+     * An ACKED receipt, which says delivered too: ACKED from PENDING or DELIVERED, never resurrecting an EXPIRED delivery;
+     * {@code $min} sets {@code deliveredAt} on a PENDING delivery (which has none) and keeps the earlier one of a
+     * DELIVERED delivery.
      */
     long markDeliveredAndAcked(Collection<String> deliveryKeys, Instant at) {
         return conditionalSet(deliveryKeys, OPEN,

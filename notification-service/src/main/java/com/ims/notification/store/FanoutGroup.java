@@ -119,13 +119,19 @@ final class FanoutGroup {
         return true;
     }
 
-    /** ACKED from PENDING or DELIVERED; never from EXPIRED. */
-    boolean markAcked(int i, Date at) {
+    /**
+     * ACKED from PENDING or DELIVERED; never from EXPIRED. {@code delivered}: the ack came through a socket, so the entry
+     * was delivered too, at the latest now (its DELIVERED receipt may never come: gateways drop it once acked).
+     */
+    boolean markAcked(int i, Date at, boolean delivered) {
         if (!isOpen(i)) {
             return false;
         }
         status.set(i, DeliveryStatus.ACKED.name());
         ackedAt.set(i, at);
+        if (delivered && deliveredAt.get(i) == null) {
+            deliveredAt.set(i, at);
+        }
         return true;
     }
 

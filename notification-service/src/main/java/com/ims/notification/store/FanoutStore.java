@@ -201,9 +201,12 @@ public class FanoutStore {
 
     /**
      * Applies receipts: {@code delivered} and {@code acked} map a message key to the users who reported it. DELIVERED
-     * first, so a batch holding both for one entry ends ACKED. Returns {delivered, acked} changed.
+     * first, so a batch holding both for one entry ends ACKED. With {@code ackImpliesDelivered} (a gateway's receipt,
+     * as opposed to an ack through the inbox API) an acked entry without a delivery time gets the ack's, and a DELIVERED
+     * receipt of an entry acked in the same batch is skipped. Returns {left DELIVERED, ACKED} changed.
      */
-    long[] mark(Map<String, Set<String>> delivered, Map<String, Set<String>> acked, Instant at) {
+    long[] mark(Map<String, Set<String>> delivered, Map<String, Set<String>> acked, boolean ackImpliesDelivered,
+                Instant at) {
         Set<String> messageKeys = new HashSet<>(delivered.keySet());
         messageKeys.addAll(acked.keySet());
         if (messageKeys.isEmpty()) {
@@ -212,7 +215,11 @@ public class FanoutStore {
         Date when = Date.from(at);
         Change apply = g -> {
             int[] n = {0, 0};
+            Set<String> ackedHere = acked.getOrDefault(g.messageKey, Set.of());
             for (String u : delivered.getOrDefault(g.messageKey, Set.of())) {
+                if (ackImpliesDelivered && ackedHere.contains(u)) {
+                    continue; // its ACKED receipt below records the delivery too
+                }
                 int i = g.indexOf(u);
                 if (i >= 0 && g.markDelivered(i, when)) {
                     n[0]++;
@@ -220,7 +227,7 @@ public class FanoutStore {
             }
             for (String u : acked.getOrDefault(g.messageKey, Set.of())) {
                 int i = g.indexOf(u);
-                if (i >= 0 && g.markAcked(i, when)) {
+                if (i >= 0 && g.markAcked(i, when, ackImpliesDelivered)) {
                     n[1]++;
                 }
             }
@@ -301,7 +308,7 @@ public class FanoutStore {
     long markAckedBy(String userId, Collection<String> messageKeys, Instant at) {
         Map<String, Set<String>> acked = new HashMap<>();
         messageKeys.forEach(key -> acked.put(key, Set.of(userId)));
-        return mark(Map.of(), acked, at)[1];
+        return mark(Map.of(), acked, false, at)[1];
     }
 
     long purgeCreatedBefore(Instant cutoff) {

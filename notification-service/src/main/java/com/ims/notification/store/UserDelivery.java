@@ -9,7 +9,8 @@ import org.bson.Document;
  *
  * @param messageKey  {@link Keys#message}: joins the delivery to its stored frame
  * @param seq         the message's order within the tenant; the inbox pages by it
- * @param deliveredAt null until a gateway reported a socket write (a delivery acked over HTTP may never get one)
+ * @param deliveredAt null until a gateway reported a socket write or an ack over a socket (then the ack's time); a
+ *                    delivery acked over HTTP only never gets one
  * @param ackedAt     null until acknowledged (over a socket or {@code POST /api/v1/inbox/ack})
  * @param expiresAt   null when the message has no ttl
  */

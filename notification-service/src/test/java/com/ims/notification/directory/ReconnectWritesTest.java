@@ -82,7 +82,8 @@ class ReconnectWritesTest {
 
     @Test
     void theSameRolesClaimedAgainWriteNothingAndAChangedClaimIsApplied() {
-        RoleDirectory roles = new RoleDirectory(db().getCollection("role_members"));
+        RoleDirectory roles = new RoleDirectory(db().getCollection("role_members"), db().getCollection("role_versions"),
+                200_000, java.time.Duration.ofSeconds(60), java.time.Clock.systemUTC());
         roles.learnFromClaims(tenant, Map.of("cy", List.of("ops", "sales"), "di", List.of("ops")));
 
         int before = WRITES.get();

@@ -77,8 +77,8 @@ public final class GatewayLifecycle implements SmartLifecycle {
         drain.drain(DRAIN_WAIT);
         tasks.forEach(t -> t.cancel(false));
         tasks.clear();
-        // Receipts of the last writes and the STOPPED event must leave before the producer closes.
-        receipts.run();
+        // Receipts of the last writes (held DELIVERED ones too) and the STOPPED event must leave before the producer closes.
+        receipts.flushAll();
         outbox.flush(Duration.ofSeconds(5));
         running = false;
     }

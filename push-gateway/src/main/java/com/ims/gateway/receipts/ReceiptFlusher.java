@@ -1,5 +1,6 @@
 package com.ims.gateway.receipts;
 
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -9,7 +10,8 @@ import com.ims.protocol.internal.ReceiptBatch;
 
 /**
  * Moves receipt batches from {@link ReceiptCollector} to {@code ims.receipts} (key: gateway id): on the periodic flush
- * (~200 ms) and as soon as a batch is full. Runs on the gateway scheduler; the send itself is the outbox's.
+ * (~200 ms), and after every full batch's worth of receipts (such an early flush finds only ACKED receipts due: held
+ * DELIVERED ones rotate with the timer). Runs on the gateway scheduler; the send itself is the outbox's.
  */
 public final class ReceiptFlusher implements Runnable {
 
@@ -38,10 +40,21 @@ public final class ReceiptFlusher implements Runnable {
     public void run() {
         flushQueued.set(false);
         ReceiptCollector current = collector;
-        if (current == null) {
-            return;
+        if (current != null) {
+            send(current.drain(System.currentTimeMillis()));
         }
-        for (ReceiptBatch batch : current.drain(System.currentTimeMillis())) {
+    }
+
+    /** The last flush, when the gateway stops: held DELIVERED receipts too. */
+    public void flushAll() {
+        ReceiptCollector current = collector;
+        if (current != null) {
+            send(current.drainAll(System.currentTimeMillis()));
+        }
+    }
+
+    private void send(List<ReceiptBatch> batches) {
+        for (ReceiptBatch batch : batches) {
             outbox.send(Topics.RECEIPTS, batch.gatewayId(), batch);
         }
     }

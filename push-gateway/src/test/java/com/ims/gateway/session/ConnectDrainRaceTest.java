@@ -119,7 +119,7 @@ class ConnectDrainRaceTest {
                                                    PresencePublisher presence) {
         return new GatewayWebSocketHandler(state, registry,
                 new ConnectionFactory(properties(), DIRECT, DIRECT, ConnectionHooks.NONE),
-                new ClientFrameHandler(new ReceiptCollector(state.gatewayId(), 100, () -> { }), metrics),
+                new ClientFrameHandler(new ReceiptCollector(state.gatewayId(), 100, 100, () -> { }), metrics),
                 presence, metrics, 30_000, 10_000);
     }
 
