@@ -86,8 +86,7 @@ class ConnectBatchTest extends ServiceTestBase {
     @Test
     void whenTheBatchPathFailsEachConnectIsHandledOnItsOwn() {
         String tenant = "t-" + Fixtures.uid();
-        org.mockito.Mockito.doThrow(new IllegalStateException("bulk exploded"))
-                .when(roles).learnFromClaims(org.mockito.ArgumentMatchers.eq(tenant), org.mockito.ArgumentMatchers.anyMap());
+        roles.failBatchClaims(tenant, new IllegalStateException("bulk exploded"));
         try (GatewaySim gateway = GatewaySim.create()) {
             Fixtures.sendNotification(tenant, "{\"targetType\":\"user\",\"target\":\"ann\",\"tenant\":\"" + tenant
                     + "\",\"id\":\"m1\",\"payload\":{}}");

@@ -12,7 +12,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import com.ims.notification.directory.RoleDirectory;
+import com.ims.notification.config.NotificationProperties;
+import java.time.Clock;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.data.mongodb.core.MongoTemplate;
 import com.ims.notification.routing.GatewayRouter;
 import com.ims.notification.store.DeliveryStore;
 import com.ims.notification.routing.RouteTable;
@@ -31,7 +37,22 @@ import tools.jackson.databind.JsonNode;
         "ims.delivery.sweep-interval=300ms",
 })
 @ActiveProfiles("test")
+@Import(ServiceTestBase.TestBeans.class)
 public abstract class ServiceTestBase {
+
+    /** Beans every service test shares (one context for all classes, as above). */
+    @TestConfiguration
+    static class TestBeans {
+        @Bean
+        @Primary
+        FaultyRoleDirectory faultyRoleDirectory(MongoTemplate mongo, NotificationProperties properties, Clock clock) {
+            FaultyRoleDirectory roles = new FaultyRoleDirectory(mongo.getCollection("role_members"),
+                    mongo.getCollection("role_versions"), properties.roles().cacheMembers(),
+                    properties.roles().cacheMaxAge(), clock);
+            roles.ensureIndexes();
+            return roles;
+        }
+    }
 
     static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -41,9 +62,9 @@ public abstract class ServiceTestBase {
     @Autowired
     RouteTable routeTable;
 
-    /** A spy in the shared base, so that every class keeps one context: tests make one role lookup throw. */
-    @MockitoSpyBean
-    RoleDirectory roles;
+    /** In the shared base, so that every class keeps one context: tests make role lookups of one tenant throw. */
+    @Autowired
+    FaultyRoleDirectory roles;
 
     /** Spies too (same reason): a test checks the order in which a role message's groups are stored and routed. */
     @MockitoSpyBean
