@@ -2,21 +2,13 @@ package com.ims.notification.directory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ims.devplatform.TestPlatform;
 import com.ims.notification.store.Keys;
 import com.ims.protocol.UserKey;
-import com.mongodb.ConnectionString;
-import com.mongodb.MongoClientSettings;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.event.CommandListener;
-import com.mongodb.event.CommandStartedEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,23 +22,13 @@ import org.junit.jupiter.api.Test;
 class ReconnectWritesTest {
 
     private static final Instant T0 = Instant.parse("2026-11-30T12:00:00Z");
-    private static final AtomicInteger WRITES = new AtomicInteger();
-    private static MongoClient client;
+    private static CommandCountingClient client;
     private final String tenant = "t" + UUID.randomUUID().toString().substring(0, 8);
 
     @BeforeAll
     static void connect() {
-        CommandListener countWrites = new CommandListener() {
-            @Override
-            public void commandStarted(CommandStartedEvent event) {
-                if (List.of("insert", "update", "delete").contains(event.getCommandName())) {
-                    WRITES.incrementAndGet();
-                }
-            }
-        };
-        client = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(TestPlatform.shared().mongoUri("reconnect-writes-test")))
-                .addCommandListener(countWrites).build());
+        client = new CommandCountingClient("reconnect-writes-test",
+                event -> List.of("insert", "update", "delete").contains(event.getCommandName()));
     }
 
     @AfterAll
@@ -55,7 +37,7 @@ class ReconnectWritesTest {
     }
 
     private MongoDatabase db() {
-        return client.getDatabase("reconnect-writes-test");
+        return client.db();
     }
 
     @Test
@@ -65,14 +47,14 @@ class ReconnectWritesTest {
         users.rememberAll(batch, T0);
         users.advanceWatermarks(Map.of(new UserKey(tenant, "ann"), 42L));
 
-        int before = WRITES.get();
+        int before = client.count();
         Map<String, Long> watermarks = users.rememberAll(batch, T0.plusSeconds(30));
-        assertThat(WRITES.get()).as("a reconnect 30 s later writes nothing").isEqualTo(before);
+        assertThat(client.count()).as("a reconnect 30 s later writes nothing").isEqualTo(before);
         assertThat(watermarks).containsEntry(Keys.user(tenant, "ann"), 42L)
                 .containsEntry(Keys.user(tenant, "bob"), UserDirectory.NO_WATERMARK);
         assertThat(lastSeen("ann")).isEqualTo(T0);
         assertThat(users.remember(tenant, "ann", T0.plusSeconds(40))).as("one connect, the same rule").isEqualTo(42L);
-        assertThat(WRITES.get()).isEqualTo(before);
+        assertThat(client.count()).isEqualTo(before);
 
         users.rememberAll(batch, T0.plusSeconds(90));
         assertThat(lastSeen("ann")).as("stale after a minute").isEqualTo(T0.plusSeconds(90));
@@ -86,9 +68,9 @@ class ReconnectWritesTest {
                 200_000, java.time.Duration.ofSeconds(60), java.time.Clock.systemUTC());
         roles.learnFromClaims(tenant, Map.of("cy", List.of("ops", "sales"), "di", List.of("ops")));
 
-        int before = WRITES.get();
+        int before = client.count();
         roles.learnFromClaims(tenant, Map.of("cy", List.of("ops", "sales"), "di", List.of("ops")));
-        assertThat(WRITES.get()).as("the same claims again").isEqualTo(before);
+        assertThat(client.count()).as("the same claims again").isEqualTo(before);
 
         roles.learnFromClaims(tenant, Map.of("cy", List.of("ops"), "di", List.of("ops", "audit")));
         assertThat(roles.members(tenant, "sales")).isEmpty();

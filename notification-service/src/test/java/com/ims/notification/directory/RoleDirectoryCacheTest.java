@@ -3,15 +3,8 @@ package com.ims.notification.directory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.ims.devplatform.TestPlatform;
 import com.ims.notification.store.Keys;
-import com.mongodb.ConnectionString;
-import com.mongodb.MongoClientSettings;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.event.CommandListener;
-import com.mongodb.event.CommandStartedEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +12,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -33,8 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class RoleDirectoryCacheTest {
 
-    private static final AtomicInteger MEMBER_QUERIES = new AtomicInteger();
-    private static MongoClient client;
+    private static CommandCountingClient client;
     private final String tenant = "t" + UUID.randomUUID().toString().substring(0, 8);
     private final AtomicLong now = new AtomicLong(Instant.parse("2026-11-30T12:00:00Z").toEpochMilli());
     private final Clock clock = new Clock() {
@@ -56,20 +47,10 @@ class RoleDirectoryCacheTest {
 
     @BeforeAll
     static void connect() {
-        CommandListener countMemberQueries = new CommandListener() {
-            @Override
-            public void commandStarted(CommandStartedEvent event) {
-                // Finds of one role's members (filter on role), not the claim reads by user id.
-                if ("find".equals(event.getCommandName())
-                        && "role_members".equals(event.getCommand().getString("find").getValue())
-                        && event.getCommand().getDocument("filter").toJson().contains("\"role\"")) {
-                    MEMBER_QUERIES.incrementAndGet();
-                }
-            }
-        };
-        client = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(TestPlatform.shared().mongoUri("role-cache-test")))
-                .addCommandListener(countMemberQueries).build());
+        // Finds of one role's members (filter on role), not the claim reads by user id.
+        client = new CommandCountingClient("role-cache-test", event -> "find".equals(event.getCommandName())
+                && "role_members".equals(event.getCommand().getString("find").getValue())
+                && event.getCommand().getDocument("filter").toJson().contains("\"role\""));
     }
 
     @AfterAll
@@ -78,7 +59,7 @@ class RoleDirectoryCacheTest {
     }
 
     private MongoDatabase db() {
-        return client.getDatabase("role-cache-test");
+        return client.db();
     }
 
     private RoleDirectory directory(int limit) {
@@ -91,11 +72,11 @@ class RoleDirectoryCacheTest {
         RoleDirectory roles = directory(1_000);
         roles.addAll(tenant, "ops", List.of("cy", "ann", "bob"));
 
-        int before = MEMBER_QUERIES.get();
+        int before = client.count();
         assertThat(roles.members(tenant, "ops")).containsExactly("ann", "bob", "cy");
         assertThat(roles.members(tenant, "ops")).containsExactly("ann", "bob", "cy");
         assertThat(roles.members(tenant, "ops")).containsExactly("ann", "bob", "cy");
-        assertThat(MEMBER_QUERIES.get() - before).as("member queries for three reads").isEqualTo(1);
+        assertThat(client.count() - before).as("member queries for three reads").isEqualTo(1);
         assertThatThrownBy(() -> roles.members(tenant, "ops").add("eve")).isInstanceOf(UnsupportedOperationException.class);
     }
 
@@ -128,12 +109,12 @@ class RoleDirectoryCacheTest {
         roles.members(tenant, "ops");
         roles.members(other, "ops");
 
-        int before = MEMBER_QUERIES.get();
+        int before = client.count();
         roles.learnFromClaims(tenant, Map.of("ann", List.of("ops"))); // a reconnect: writes nothing
         roles.learnFromClaim(tenant, "ann", List.of("ops"));
         roles.add(other, "ops", "yan");
         assertThat(roles.members(tenant, "ops")).containsExactly("ann");
-        assertThat(MEMBER_QUERIES.get() - before).as("a claim that changes nothing keeps the list").isZero();
+        assertThat(client.count() - before).as("a claim that changes nothing keeps the list").isZero();
         assertThat(roles.members(other, "ops")).containsExactly("yan", "zed");
     }
 
@@ -157,17 +138,17 @@ class RoleDirectoryCacheTest {
         roles.addAll(tenant, "r1", List.of("a", "b"));
         roles.addAll(tenant, "r2", List.of("c", "d"));
 
-        int before = MEMBER_QUERIES.get();
+        int before = client.count();
         roles.members(tenant, "big");
         roles.members(tenant, "big");
-        assertThat(MEMBER_QUERIES.get() - before).as("a role over the limit is read every time").isEqualTo(2);
+        assertThat(client.count() - before).as("a role over the limit is read every time").isEqualTo(2);
 
         roles.members(tenant, "r1");
         roles.members(tenant, "r2"); // 4 ids > 3: r1 goes
-        before = MEMBER_QUERIES.get();
+        before = client.count();
         assertThat(roles.members(tenant, "r2")).containsExactly("c", "d");
-        assertThat(MEMBER_QUERIES.get() - before).as("r2 stays cached").isZero();
+        assertThat(client.count() - before).as("r2 stays cached").isZero();
         assertThat(roles.members(tenant, "r1")).containsExactly("a", "b");
-        assertThat(MEMBER_QUERIES.get() - before).as("r1 was evicted").isEqualTo(1);
+        assertThat(client.count() - before).as("r1 was evicted").isEqualTo(1);
     }
 }
