@@ -61,9 +61,31 @@ final class MemorySecondaryIndex extends Index<Object> {
         super(name, keys, sparse);
     }
 
+    /**
+     * Whether this index serves the query: it pins a leading run of the fields, and pins none after the first field it
+     * leaves open.
+     *
+     * @implNote mongo-java-server asks its indexes in creation order and uses the first that can handle a query, so an
+     *     index that pins only part of what the query pins must decline when another index may pin more. With
+     *     {@code (tenant, role, userId)} created before {@code (tenant, userId)}, a connect batch's
+     *     {@code {tenant, userId: {$in: [500 ids]}}} read every membership of the tenant through the first one and matched
+     *     each against the 500 ids: 12–293 ms per batch in a 10,000-user fan-out probe. A field the query pins after a
+     *     gap is the sign: this index cannot use it, one whose leading fields are the query's can. When no index
+     *     serves the query, the collection is scanned, as the stock backend always does.
+     */
     @Override
     public synchronized boolean canHandle(Document query) {
-        return prefixes(query) != null;
+        List<List<Object>> prefixes = prefixes(query);
+        if (prefixes == null) {
+            return false;
+        }
+        List<String> fields = keys();
+        for (int i = prefixes.getFirst().size() + 1; i < fields.size(); i++) {
+            if (Constraints.valuesOf(query, fields.get(i)) != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
