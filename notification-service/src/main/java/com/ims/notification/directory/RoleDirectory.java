@@ -170,8 +170,7 @@ public class RoleDirectory {
         applyClaims(tenant, claims);
     }
 
-    // Both entry points share this, not each other: the per-event path is the fallback when the batch path fails.
-
+    /** Both entry points share this, not each other: the per-event path is the fallback when the batch path fails. */
     private void applyClaims(String tenant, Map<String, ? extends Collection<String>> claims) {
         if (claims.isEmpty()) {
             return;
@@ -260,8 +259,8 @@ public class RoleDirectory {
                 }
                 return;
             }
-            Entry old = entries.put(key, new Entry(version, clock.millis(), members));
-            held += members.size() - (old == null ? 0 : old.members.size());
+            entries.put(key, new Entry(version, clock.millis(), members));
+            held += members.size() - (existing == null ? 0 : existing.members.size());
             var eldest = entries.entrySet().iterator();
             while (held > limit && eldest.hasNext()) {
                 held -= eldest.next().getValue().members.size();

@@ -359,20 +359,22 @@ public class DeliveryStore {
      * with both in the batch gets one update and ends ACKED. Returns {changed to DELIVERED and left there, ACKED}.
      */
     public long[] applyReceipts(Collection<String> delivered, Collection<String> acked, Instant at) {
+        // An ACKED receipt also says delivered: gateways hold DELIVERED receipts briefly and drop those whose ACKED one
+        // came meanwhile (the usual case: a client acks within tens of milliseconds), so it records both in one update,
+        // and a DELIVERED receipt of the same delivery in this batch has nothing left to do.
+        Set<String> ackedKeys = new HashSet<>(acked);
+        List<String> deliveredOnly = delivered.stream().filter(k -> !ackedKeys.contains(k)).toList();
         Set<String> messageKeys = new HashSet<>();
-        delivered.forEach(k -> messageKeys.add(Keys.messageOf(k)));
-        acked.forEach(k -> messageKeys.add(Keys.messageOf(k)));
+        deliveredOnly.forEach(k -> messageKeys.add(Keys.messageOf(k)));
+        ackedKeys.forEach(k -> messageKeys.add(Keys.messageOf(k)));
         Set<String> fanout = fanoutMessages(messageKeys);
         Map<String, Set<String>> fanoutDelivered = new HashMap<>();
         Map<String, Set<String>> fanoutAcked = new HashMap<>();
-        List<String> rowsDelivered = split(delivered, fanout, fanoutDelivered);
-        List<String> rowsAcked = split(acked, fanout, fanoutAcked);
+        List<String> rowsDelivered = split(deliveredOnly, fanout, fanoutDelivered);
+        List<String> rowsAcked = split(ackedKeys, fanout, fanoutAcked);
         long[] changed = fanouts.mark(fanoutDelivered, fanoutAcked, true, at);
-        // An ACKED receipt also says delivered: gateways hold DELIVERED receipts briefly and drop those whose ACKED one
-        // came meanwhile (the usual case: a client acks within tens of milliseconds), so it records both in one update.
-        Set<String> ackedRows = new HashSet<>(rowsAcked);
-        changed[0] += markDelivered(rowsDelivered.stream().filter(k -> !ackedRows.contains(k)).toList(), at);
-        changed[1] += markDeliveredAndAcked(ackedRows, at);
+        changed[0] += markDelivered(rowsDelivered, at);
+        changed[1] += markDeliveredAndAcked(rowsAcked, at);
         return changed;
     }
 

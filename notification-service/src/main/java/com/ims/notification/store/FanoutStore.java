@@ -202,8 +202,8 @@ public class FanoutStore {
     /**
      * Applies receipts: {@code delivered} and {@code acked} map a message key to the users who reported it. DELIVERED
      * first, so a batch holding both for one entry ends ACKED. With {@code ackImpliesDelivered} (a gateway's receipt,
-     * as opposed to an ack through the inbox API) an acked entry without a delivery time gets the ack's, and a DELIVERED
-     * receipt of an entry acked in the same batch is skipped. Returns {left DELIVERED, ACKED} changed.
+     * as opposed to an ack through the inbox API) an acked entry without a delivery time gets the ack's. Returns
+     * {delivered, acked} changed.
      */
     long[] mark(Map<String, Set<String>> delivered, Map<String, Set<String>> acked, boolean ackImpliesDelivered,
                 Instant at) {
@@ -215,11 +215,7 @@ public class FanoutStore {
         Date when = Date.from(at);
         Change apply = g -> {
             int[] n = {0, 0};
-            Set<String> ackedHere = acked.getOrDefault(g.messageKey, Set.of());
             for (String u : delivered.getOrDefault(g.messageKey, Set.of())) {
-                if (ackImpliesDelivered && ackedHere.contains(u)) {
-                    continue; // its ACKED receipt below records the delivery too
-                }
                 int i = g.indexOf(u);
                 if (i >= 0 && g.markDelivered(i, when)) {
                     n[0]++;
