@@ -6,6 +6,7 @@ import com.ims.protocol.Topics;
 import com.ims.protocol.UserKey;
 import com.ims.protocol.internal.GatewayDelivery;
 import com.ims.protocol.internal.PresenceEvent;
+import com.ims.protocol.internal.ReplayPage;
 import com.ims.protocol.internal.ReceiptBatch;
 import com.ims.protocol.internal.UserRoute;
 import com.ims.support.auth.DevTokens;
@@ -98,6 +99,18 @@ public final class Fixtures {
                 roles, System.currentTimeMillis())));
     }
 
+    /** A CONNECTED event from a gateway that takes the replay in pages of this size. */
+    public static void connected(String gatewayId, String tenant, String userId, String clientId, ReplayPage offer) {
+        send(Topics.PRESENCE_EVENTS, gatewayId, Json.toBytes(PresenceEvent.connected(gatewayId, tenant, userId, clientId,
+                List.of(), System.currentTimeMillis(), offer)));
+    }
+
+    /** The gateway wrote a replay page and asks for the next one. */
+    public static void replayNext(String gatewayId, String tenant, String userId, String clientId, ReplayPage page) {
+        send(Topics.PRESENCE_EVENTS, gatewayId, Json.toBytes(PresenceEvent.replayNext(gatewayId, tenant, userId, clientId,
+                System.currentTimeMillis(), page)));
+    }
+
     public static void receipts(String gatewayId, ReceiptBatch.Kind kind, String tenant, String userId, List<String> ids) {
         List<ReceiptBatch.Receipt> list = ids.stream().map(id -> new ReceiptBatch.Receipt(tenant, userId, id)).toList();
         send(Topics.RECEIPTS, gatewayId, Json.toBytes(new ReceiptBatch(gatewayId, kind, System.currentTimeMillis(), list)));
@@ -167,6 +180,12 @@ public final class Fixtures {
         /** PUSH records addressed to one connection (replay), in order. */
         public List<GatewayDelivery> replayed(String clientId) {
             return pushes().stream().filter(d -> clientId.equals(d.clientId())).toList();
+        }
+
+        /** The REPLAY_MORE records addressed to one connection, in order. */
+        public List<GatewayDelivery> replayMore(String clientId) {
+            return received().stream()
+                    .filter(d -> d.kind() == GatewayDelivery.Kind.REPLAY_MORE && clientId.equals(d.clientId())).toList();
         }
 
         public boolean replayDone(String clientId) {

@@ -175,6 +175,23 @@ class InboxTest extends ServiceTestBase {
     }
 
     @Test
+    void aKafkaRecordWithoutIdIsAckedThroughTheInboxByTheIdDerivedForIt() {
+        String tenant = "t-" + Fixtures.uid();
+        Fixtures.sendNotification(tenant, "{\"targetType\":\"user\",\"target\":\"u\",\"tenant\":\"" + tenant
+                + "\",\"payload\":{}}");
+        String u = user(tenant, "u");
+        awaitInbox(u, 1);
+        String derived = ids(u, "").getFirst();
+        assertThat(derived).startsWith("~");
+
+        HttpResponse<String> r = ack(u, "{\"ids\":[\"" + derived + "\"]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(Fixtures.json(r).get("acked").asLong()).isEqualTo(1);
+        assertThat(unread(u)).isZero();
+        assertBad(ack(u, "{\"ids\":[\"a~b\"]}"), "ids");
+    }
+
+    @Test
     void badStatusLimitBeforeAndIdsAnswer400NamingTheField() {
         String u = user("t-" + Fixtures.uid(), "u");
         assertBad(get(u, "?status=READ"), "status");

@@ -84,9 +84,28 @@ class IngestRoutingTest extends ServiceTestBase {
             await().atMost(WAIT).until(() -> gateway.pushes().size() >= 1);
             GatewayDelivery d = gateway.pushes().getFirst();
             assertThat(d.userIds()).containsExactly(user);
-            assertThat(d.messageId()).as("id fixed before the hop to the tenant's partition").startsWith("k");
+            assertThat(d.messageId()).as("id fixed before the hop to the tenant's partition").startsWith("~k");
             assertThat(status("default", d.messageId()).get("recipients").asLong()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aRecordWithoutIdIsNeverTakenForARepeatOfAProducerChosenId() {
+        String tenant = "t-" + Fixtures.uid();
+        RecordMetadata withoutId = Fixtures.send(record(tenant, null, "{\"targetType\":\"user\",\"target\":\"u\","
+                + "\"tenant\":\"" + tenant + "\",\"payload\":{}}"));
+        // The id this record got derived until 2026-11-30, chosen by a producer for its own message.
+        String producerId = "k" + withoutId.partition() + "-" + withoutId.offset();
+        Fixtures.send(record(tenant, null, userMessage(tenant, producerId)));
+
+        await().atMost(WAIT).until(() -> deliveryStore.openDeliveries(tenant, "u", 10).size() == 2);
+        List<OpenDelivery> open = deliveryStore.openDeliveries(tenant, "u", 10);
+        assertThat(open).extracting(OpenDelivery::messageId)
+                .containsExactly("~k" + withoutId.partition() + "-" + withoutId.offset(), producerId);
+        assertThat(new com.ims.protocol.NotificationRequestParser(() -> "x").parse(userMessage(tenant, open.getFirst()
+                .messageId()).getBytes(StandardCharsets.UTF_8)))
+                .as("a derived id is no valid producer id, so no producer can collide with one")
+                .isInstanceOf(com.ims.protocol.RequestValidation.Invalid.class);
     }
 
     @Test

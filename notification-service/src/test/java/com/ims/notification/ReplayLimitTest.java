@@ -18,7 +18,7 @@ class ReplayLimitTest extends ServiceTestBase {
     @Test
     void deliveriesPastTheReplayLimitFollowThroughRedeliveryInOrderWhileTheUserIsOnline() {
         // The context's limit is 10,000; a replay with a limit of 2 over the same store, router and running sweeper.
-        ReplayService replay = new ReplayService(deliveryStore, gatewayRouter, 2, Duration.ofMillis(300), Duration.ofSeconds(10));
+        ReplayService replay = new ReplayService(deliveryStore, gatewayRouter, 2, Duration.ofMillis(300), Duration.ofSeconds(10), Runnable::run);
         String tenant = "t-" + Fixtures.uid();
         List<String> ids = List.of("m1", "m2", "m3", "m4", "m5");
         try (GatewaySim gateway = GatewaySim.create()) {
@@ -30,7 +30,7 @@ class ReplayLimitTest extends ServiceTestBase {
             await().atMost(WAIT).until(() -> deliveryStore.openDeliveries(tenant, "u", 10).size() == ids.size());
             online(tenant, "u", gateway.id);
 
-            replay.replayAll(tenant, List.of(new ReplayService.Connection("u", gateway.id, "c-u")), Instant.now());
+            replay.replayAll(tenant, List.of(new ReplayService.Connection("u", gateway.id, "c-u", null)), Instant.now());
 
             await().atMost(WAIT).until(() -> gateway.replayDone("c-u"));
             assertThat(gateway.replayed("c-u")).extracting(GatewayDelivery::messageId).containsExactly("m1", "m2");

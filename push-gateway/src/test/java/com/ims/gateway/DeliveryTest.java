@@ -15,6 +15,7 @@ import com.ims.gateway.support.WsTestClient;
 import com.ims.protocol.Json;
 import com.ims.protocol.Topics;
 import com.ims.protocol.internal.GatewayDelivery;
+import com.ims.protocol.internal.ReplayPage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -216,6 +217,47 @@ class DeliveryTest extends GatewayTestBase {
             assertThat(sibling.ofType("notification").stream().map(f -> f.path("id").asString()).toList())
                     .containsExactly("live-1", "live-2");
         }
+    }
+
+    @Test
+    void aPagedReplayAsksForEachNextPageAfterWritingTheLastAndHoldsLiveDeliveriesUntilItsEnd() {
+        String tenant = unique("t");
+        try (WsTestClient client = WsTestClient.connect(port, token("pg", tenant))) {
+            String clientId = client.clientId();
+            JsonNode connected = presenceEvent("CONNECTED", clientId);
+            assertThat(connected.path("replayPage").path("maxFrames").asInt()).as("half the 200-frame queue").isEqualTo(100);
+            assertThat(connected.path("replayPage").path("maxBytes").asLong()).as("half the 256 KiB queue").isEqualTo(131_072);
+            assertThat(connected.path("replayPage").path("afterSeq").asLong()).isEqualTo(-1);
+
+            push(toUsers(tenant, List.of("pg"), "live-1", frame("notification", "live-1", "live-1")));
+            push(replayed(tenant, clientId, "old-1"));
+            ReplayPage next = new ReplayPage(100, 131_072, 41, 1);
+            push(GatewayDelivery.replayMore(tenant, "pg", clientId, next));
+
+            JsonNode ask = presenceEvent("REPLAY_NEXT", clientId);
+            assertThat(Json.MAPPER.treeToValue(ask.path("replayPage"), ReplayPage.class)).isEqualTo(next);
+            assertThat(ask.path("tenant").asString()).isEqualTo(tenant);
+            assertThat(ask.path("userId").asString()).isEqualTo("pg");
+            client.awaitFrame(f -> "old-1".equals(f.path("id").asString()));
+
+            push(replayed(tenant, clientId, "old-2"));
+            push(GatewayDelivery.replayDone(tenant, "pg", clientId));
+            client.awaitFrame(f -> "live-1".equals(f.path("id").asString()));
+            assertThat(client.ofType("notification").stream().map(f -> f.path("id").asString()).toList())
+                    .containsExactly("old-1", "old-2", "live-1");
+        }
+    }
+
+    private static GatewayDelivery replayed(String tenant, String clientId, String id) {
+        return new GatewayDelivery(GatewayDelivery.Kind.PUSH, tenant, List.of("pg"), false, clientId, id, true, 0,
+                frame("notification", id, id));
+    }
+
+    private static JsonNode presenceEvent(String kind, String clientId) {
+        return kafka().readUntil(Topics.PRESENCE_EVENTS, values -> values.stream().anyMatch(v ->
+                        kind.equals(v.path("kind").asString()) && clientId.equals(v.path("clientId").asString())))
+                .stream().filter(v -> kind.equals(v.path("kind").asString()) && clientId.equals(v.path("clientId").asString()))
+                .findFirst().orElseThrow();
     }
 
     @Test

@@ -14,6 +14,9 @@ import java.util.List;
  * @param roles       for {@link Kind#CONNECTED}: the {@code roles} claim of the user's token
  * @param at          epoch ms at the gateway
  * @param leaseMillis for {@link Kind#HEARTBEAT} and {@link Kind#STARTED}: how long the gateway's lease lasts from {@code at}
+ * @param replayPage  for {@link Kind#CONNECTED}: the page size the gateway takes the connection's replay in (null: the
+ *                    whole replay at once, as gateways before paged replay took it); for {@link Kind#REPLAY_NEXT}: the
+ *                    page asked for
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PresenceEvent(
@@ -24,7 +27,8 @@ public record PresenceEvent(
         String clientId,
         List<String> roles,
         long at,
-        long leaseMillis) {
+        long leaseMillis,
+        ReplayPage replayPage) {
 
     public enum Kind {
         /** A connection authenticated; the user is online on this gateway. */
@@ -36,13 +40,34 @@ public record PresenceEvent(
         /** The gateway (re)started: connections it held under this id before are gone. */
         STARTED,
         /** The gateway drained and stopped: all its connections are gone. */
-        STOPPED
+        STOPPED,
+        /**
+         * A connection wrote the last replay page it got and asks for the next one ({@link ReplayPage}); for
+         * notification-service only, presence ignores it.
+         */
+        REPLAY_NEXT
+    }
+
+    /** Any event but a paged CONNECTED or a REPLAY_NEXT. */
+    public PresenceEvent(Kind kind, String gatewayId, String tenant, String userId, String clientId, List<String> roles,
+                         long at, long leaseMillis) {
+        this(kind, gatewayId, tenant, userId, clientId, roles, at, leaseMillis, null);
     }
 
     public static PresenceEvent connected(String gatewayId, String tenant, String userId, String clientId,
                                           List<String> roles, long at) {
+        return connected(gatewayId, tenant, userId, clientId, roles, at, null);
+    }
+
+    public static PresenceEvent connected(String gatewayId, String tenant, String userId, String clientId,
+                                          List<String> roles, long at, ReplayPage replayPage) {
         return new PresenceEvent(Kind.CONNECTED, gatewayId, tenant, userId, clientId,
-                roles == null ? List.of() : List.copyOf(roles), at, 0);
+                roles == null ? List.of() : List.copyOf(roles), at, 0, replayPage);
+    }
+
+    public static PresenceEvent replayNext(String gatewayId, String tenant, String userId, String clientId, long at,
+                                           ReplayPage page) {
+        return new PresenceEvent(Kind.REPLAY_NEXT, gatewayId, tenant, userId, clientId, null, at, 0, page);
     }
 
     public static PresenceEvent disconnected(String gatewayId, String tenant, String userId, String clientId, long at) {

@@ -16,6 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 
 /**
@@ -122,6 +126,15 @@ final class Platform implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stopAll();
+    }
+
+    /** A producer of raw records for {@code ims.notifications}, as a producer service would run one (idempotent). */
+    KafkaProducer<String, byte[]> producer() {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                new StringSerializer(), new ByteArraySerializer());
     }
 
     String kafkaBootstrap() {

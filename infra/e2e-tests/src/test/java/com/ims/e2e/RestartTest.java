@@ -10,10 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +25,7 @@ class RestartTest {
             int port = platform.startGateway("gw-r");
             int total = 200;
             try (WsClient erin = WsClient.connect(port, Platform.userToken("erin", "acme"), true);
-                 KafkaProducer<String, byte[]> producer = producer(platform)) {
+                 KafkaProducer<String, byte[]> producer = platform.producer()) {
                 await().atMost(Duration.ofSeconds(10)).until(erin::isConnected);
                 for (int i = 0; i < total; i++) {
                     String record = "{\"targetType\":\"user\",\"target\":\"erin\",\"tenant\":\"acme\",\"id\":\"k-"
@@ -76,13 +73,5 @@ class RestartTest {
         } finally {
             platform.close();
         }
-    }
-
-    private static KafkaProducer<String, byte[]> producer(Platform platform) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.kafkaBootstrap(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-                new StringSerializer(), new ByteArraySerializer());
     }
 }

@@ -35,13 +35,26 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     private static final java.util.concurrent.ScheduledExecutorService ACKER =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().unstarted(r));
     private java.util.concurrent.ScheduledFuture<?> ackTask;
+    /** Paces a slow reader: the next frame (or part of one) is asked for only this long after the last. */
+    private final long readPauseMillis;
+    private static final java.util.concurrent.ScheduledExecutorService READER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().unstarted(r));
 
-    private WsClient(boolean autoAck) {
+    private WsClient(boolean autoAck, long readPauseMillis) {
         this.autoAck = autoAck;
+        this.readPauseMillis = readPauseMillis;
     }
 
     static WsClient connect(int port, String token, boolean autoAck) {
-        WsClient client = new WsClient(autoAck);
+        return connect(port, token, autoAck, 0);
+    }
+
+    /**
+     * A client that reads one frame (or part of one) per {@code readPauseMillis}: the JDK client reads its socket only
+     * on demand, so the server's writes meet TCP's back-pressure, as they would behind a slow link.
+     */
+    static WsClient connect(int port, String token, boolean autoAck, long readPauseMillis) {
+        WsClient client = new WsClient(autoAck, readPauseMillis);
         client.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(URI.create("ws://localhost:" + port + "/ws?token=" + token), client)
                 .orTimeout(10, TimeUnit.SECONDS).join();
@@ -71,7 +84,11 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
                 }
             }
         }
-        ws.request(1);
+        if (readPauseMillis > 0) {
+            READER.schedule(() -> ws.request(1), readPauseMillis, TimeUnit.MILLISECONDS);
+        } else {
+            ws.request(1);
+        }
         return null;
     }
 

@@ -144,10 +144,11 @@ public class ServiceConfig {
         return new Checkpoints(mongo.getCollection("checkpoints"), KafkaConfig.OFFSET_COMMIT_INTERVAL, clock, System::nanoTime);
     }
 
-    @Bean
+    @Bean(destroyMethod = "close")
     ReplayService replayService(DeliveryStore store, GatewayRouter router, NotificationProperties properties) {
         var d = properties.delivery();
-        return new ReplayService(store, router, d.replayLimit(), d.redeliveryAfter(), d.maxBackoff());
+        return new ReplayService(store, router, d.replayLimit(), d.redeliveryAfter(), d.maxBackoff(),
+                ReplayService.timerWriter());
     }
 
     @Bean

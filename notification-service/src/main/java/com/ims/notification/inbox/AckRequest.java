@@ -16,9 +16,12 @@ public record AckRequest(Set<String> ids) {
 
     /** Bounds one request's bulk update; a back office marking more as read sends several. */
     public static final int MAX_IDS = 500;
-    /** Message ids are producer ids: the producer record allows 1-128 of these characters (and never '/' or '|'). */
+    /**
+     * Message ids are producer ids (the producer record allows 1-128 of these characters, never '/' or '|'), or ids
+     * derived for Kafka records that brought none, which start with '~' (IngestProcessor#derivedId).
+     */
     private static final int MAX_ID_LENGTH = 128;
-    private static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9_.:@\\-]{1," + MAX_ID_LENGTH + "}");
+    private static final Pattern MESSAGE_ID = Pattern.compile("~?[A-Za-z0-9_.:@\\-]{1," + MAX_ID_LENGTH + "}");
 
     public static AckRequest parse(byte[] body) {
         JsonNode root;

@@ -29,10 +29,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Utils;
 import org.bson.Document;
+import tools.jackson.databind.node.ObjectNode;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +61,9 @@ public class IngestProcessor {
     private static final Logger log = LoggerFactory.getLogger(IngestProcessor.class);
     /** Tries of one record after its batch failed, before it goes to the DLT. */
     static final int RECORD_ATTEMPTS = 3;
+    /** Carries a derived id through a re-keying hop: see {@link #rerouted}. */
+    static final String DERIVED_ID_HEADER = "ims-derived-id";
+    private static final Pattern DERIVED_ID = Pattern.compile("~k\\d{1,10}-\\d{1,19}");
     /** Batches slower than this are logged with their timings. */
     private static final long SLOW_BATCH_MS = 1_000;
 
@@ -362,12 +369,26 @@ public class IngestProcessor {
      * The record again, keyed by its tenant, in the tenant's partition, with its id fixed. It keeps the original
      * timestamp: that is the accept time, from which a message's {@code ttlSeconds} and its frame's {@code timestamp}
      * count, and the hop must not restart the clock. Headers travel along. The partition is set here rather than left to
-     * the producer's partitioner, so that the record lands where {@link #inTenantPartition} expects it.
+     * the producer's partitioner, so that the record lands where {@link #inTenantPartition} expects it. An id derived
+     * for a record that brought none goes in the {@code ims-derived-id} header, since the request's validation refuses
+     * ids of that form from producers.
      */
     private static ProducerRecord<String, Object> rerouted(ConsumerRecord<String, byte[]> r, NotificationRequest request,
                                                            int partitions) {
+        ObjectNode json = request.toJson();
+        RecordHeaders headers = new RecordHeaders();
+        r.headers().forEach(h -> {
+            if (!DERIVED_ID_HEADER.equals(h.key())) {
+                headers.add(h);
+            }
+        });
+        if (DERIVED_ID.matcher(request.id()).matches()) {
+            // No producer may send such an id, so it travels beside the request, not in it (derivedId reads it back).
+            json.remove("id");
+            headers.add(DERIVED_ID_HEADER, request.id().getBytes(StandardCharsets.UTF_8));
+        }
         return new ProducerRecord<>(Topics.NOTIFICATIONS, tenantPartition(request.tenant(), partitions), r.timestamp(),
-                request.tenant(), request.toJson(), r.headers());
+                request.tenant(), json, headers);
     }
 
     /**
@@ -395,8 +416,22 @@ public class IngestProcessor {
         return kafka.partitionsFor(Topics.NOTIFICATIONS).size();
     }
 
-    /** Deterministic id for a Kafka record that brought none, so that a retried batch writes the same documents. */
+    /**
+     * Deterministic id for a Kafka record that brought none, so that a retried batch writes the same documents.
+     *
+     * @implNote It starts with '~', which a producer's id may not contain (NotificationRequestParser), so no producer can
+     *     choose it: with {@code k<partition>-<offset>} (until 2026-11-30) a producer's id of that shape made the record
+     *     at that offset a "repeated id" and it was dropped. '~' is unreserved in URLs, so the id still goes unescaped
+     *     into {@code /api/v1/notifications/{id}}.
+     */
     static String derivedId(ConsumerRecord<String, byte[]> r) {
-        return "k" + r.partition() + "-" + r.offset();
+        Header carried = r.headers().lastHeader(DERIVED_ID_HEADER);
+        if (carried != null && carried.value() != null) {
+            String id = new String(carried.value(), StandardCharsets.UTF_8);
+            if (DERIVED_ID.matcher(id).matches()) {
+                return id; // derived before the record's hop to its tenant's partition (rerouted)
+            }
+        }
+        return "~k" + r.partition() + "-" + r.offset();
     }
 }

@@ -51,9 +51,19 @@ public class ConnectHandler {
         long watermark = users.remember(tenant, userId, now);
         roles.learnFromClaim(tenant, userId, event.roles() == null ? List.of() : event.roles());
         int materialized = broadcasts.materialize(tenant, userId, watermark, now);
-        List<CompletableFuture<?>> sends = replay.replay(tenant, userId, event.gatewayId(), event.clientId(), now);
+        List<CompletableFuture<?>> sends = replay.replayAll(tenant, List.of(new ReplayService.Connection(userId,
+                event.gatewayId(), event.clientId(), event.replayPage())), now);
         log.info("connected tenant={} userId={} gatewayId={} clientId={} replayed={} broadcastsMaterialized={}",
                 tenant, userId, event.gatewayId(), event.clientId(), sends.size() - 1, materialized);
+        return sends;
+    }
+
+    /** A gateway wrote a connection's last replay page and asks for the next one. */
+    public List<CompletableFuture<?>> onReplayNext(PresenceEvent event) {
+        List<CompletableFuture<?>> sends = replay.nextPage(event.tenant(), new ReplayService.Connection(event.userId(),
+                event.gatewayId(), event.clientId(), event.replayPage()), clock.instant());
+        log.debug("replay page tenant={} userId={} clientId={} afterSeq={} sends={}", event.tenant(), event.userId(),
+                event.clientId(), event.replayPage().afterSeq(), sends.size() - 1);
         return sends;
     }
 
@@ -85,7 +95,7 @@ public class ConnectHandler {
             for (PresenceEvent e : tenantEvents) {
                 claims.put(e.userId(), e.roles() == null ? List.of() : List.copyOf(new LinkedHashSet<>(e.roles())));
                 tenantWatermarks.put(e.userId(), watermarks.getOrDefault(Keys.user(tenant, e.userId()), UserDirectory.NO_WATERMARK));
-                connections.add(new ReplayService.Connection(e.userId(), e.gatewayId(), e.clientId()));
+                connections.add(new ReplayService.Connection(e.userId(), e.gatewayId(), e.clientId(), e.replayPage()));
             }
             roles.learnFromClaims(tenant, claims);
             int materialized = broadcasts.materializeAll(tenant, tenantWatermarks, now);

@@ -17,7 +17,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.support.Acknowledgment;
 
-/** The Kafka edge of connect handling: CONNECTED events from {@code ims.presence.events}; other kinds are not ours. */
+/**
+ * The Kafka edge of connect handling: CONNECTED and REPLAY_NEXT events from {@code ims.presence.events}; other kinds are
+ * not ours.
+ */
 public class PresenceEventListener {
 
     private static final Logger log = LoggerFactory.getLogger(PresenceEventListener.class);
@@ -39,15 +42,23 @@ public class PresenceEventListener {
             containerFactory = "eventsContainerFactory", batch = "true")
     public void onBatch(List<ConsumerRecord<String, byte[]>> records, Acknowledgment ack) {
         List<PresenceEvent> connected = new ArrayList<>();
+        List<PresenceEvent> pageRequests = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
             PresenceEvent event = decode(r);
             if (event != null && event.kind() == PresenceEvent.Kind.CONNECTED) {
                 connected.add(event);
+            } else if (event != null && event.kind() == PresenceEvent.Kind.REPLAY_NEXT) {
+                pageRequests.add(event);
             }
         }
         List<CompletableFuture<?>> sends = new ArrayList<>();
         for (int from = 0; from < connected.size(); from += MAX_CONNECTS_PER_CALL) {
             sends.addAll(handle(connected.subList(from, Math.min(connected.size(), from + MAX_CONNECTS_PER_CALL))));
+        }
+        // A page request always follows its connection's CONNECTED (the gateway asks only after a page came), so it
+        // cannot overtake the connect even when both are in this batch and the connects go first.
+        for (PresenceEvent request : pageRequests) {
+            sends.addAll(nextPage(request));
         }
         int failed = Sends.awaitSettled(sends, sendTimeout);
         if (failed > 0) {
@@ -82,13 +93,31 @@ public class PresenceEventListener {
         return sends;
     }
 
+    /** One page request; a failure that is not an outage costs this replay its page (the sweeper sends the rest). */
+    private List<CompletableFuture<?>> nextPage(PresenceEvent request) {
+        try {
+            return handler.onReplayNext(request);
+        } catch (RuntimeException e) {
+            if (Failures.isTransient(e)) {
+                throw e;
+            }
+            log.error("replay page failed tenant={} userId={} clientId={}", request.tenant(), request.userId(),
+                    request.clientId(), e);
+            return List.of();
+        }
+    }
+
     private static PresenceEvent decode(ConsumerRecord<String, byte[]> r) {
         try {
             PresenceEvent e = r.value() == null ? null : Json.fromBytes(r.value(), PresenceEvent.class);
-            if (e != null && e.kind() == PresenceEvent.Kind.CONNECTED && !(valid(e.tenant()) && valid(e.userId())
-                    && valid(e.gatewayId()) && valid(e.clientId()))) {
-                log.warn("skipping CONNECTED event without tenant, user, gateway or client partition={} offset={}",
-                        r.partition(), r.offset());
+            boolean forUs = e != null && (e.kind() == PresenceEvent.Kind.CONNECTED || e.kind() == PresenceEvent.Kind.REPLAY_NEXT);
+            if (forUs && !(valid(e.tenant()) && valid(e.userId()) && valid(e.gatewayId()) && valid(e.clientId()))) {
+                log.warn("skipping {} event without tenant, user, gateway or client partition={} offset={}",
+                        e.kind(), r.partition(), r.offset());
+                return null;
+            }
+            if (e != null && e.kind() == PresenceEvent.Kind.REPLAY_NEXT && e.replayPage() == null) {
+                log.warn("skipping REPLAY_NEXT event without a page partition={} offset={}", r.partition(), r.offset());
                 return null;
             }
             return e;

@@ -5,56 +5,100 @@ import com.ims.notification.routing.GatewayRouter.Outgoing;
 import com.ims.notification.store.DeliveryStore;
 import com.ims.notification.store.OpenDelivery;
 import com.ims.notification.store.StoredMessage;
+import com.ims.protocol.internal.ReplayPage;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends a connecting user's open deliveries (PENDING or DELIVERED, unexpired), oldest first, to the one connection that
  * just connected, followed by REPLAY_DONE; the gateway holds live deliveries for that connection until then.
  *
- * @implNote At most {@code limit} deliveries per user are replayed. The rest get a redelivery timer (they may have none:
- *     a delivery stored while its user was offline has none), due one {@code redeliveryAfter} from now and one
- *     millisecond apart in {@code seq} order, so that the sweeper sends them while the user is online, oldest first, at
- *     most a sweep batch at a time. They come after REPLAY_DONE, so messages arriving live meanwhile may be shown before
- *     them. Rejected: replaying the whole backlog in pages before REPLAY_DONE keeps that order, but is the one burst the
- *     limit exists to prevent (the gateway closes a connection whose outbound queue passes its limit with 4010, and the
- *     client would reconnect into the same burst).
+ * <p>A gateway that offers a page size with the connect ({@link ReplayPage}) gets the backlog one page at a time: the
+ * first page, then REPLAY_MORE; the next page only when the gateway asks for it ({@link #nextPage}), which it does once
+ * it wrote the previous page to the socket. So a client on a slow link takes a long backlog at the pace it reads, in
+ * order, before any live message, instead of being closed with 4010 when the backlog passes its outbound queue limit and
+ * reconnecting into the same burst. A gateway that offers none (older releases) gets everything up to the limit at once.
+ *
+ * @implNote At most {@code limit} deliveries per connect are replayed, over all pages. Whatever the first page does not
+ *     carry gets a redelivery timer right after it ({@link #timerWriter}; a delivery stored while its user was offline
+ *     has none), due one {@code redeliveryAfter} from now and one millisecond apart in {@code seq} order; the later
+ *     pages' sends move their timers on as every send does. So a replay that stops half-way (the gateway died, the client left, a
+ *     page request was lost) still ends with every delivery sent while the user is online, by the sweeper, oldest first.
+ *     Past the limit, or past {@code redeliveryAfter} of paging, the sweeper's sends come after REPLAY_DONE or interleave
+ *     with the pages; the gateway skips a held copy the replay also sent, and the client drops a repeated id.
  */
-public class ReplayService {
+public class ReplayService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplayService.class);
 
     private final DeliveryStore store;
     private final GatewayRouter router;
     private final int limit;
     private final Duration redeliveryAfter;
     private final Duration maxBackoff;
+    /** Writes the timers of what a replay did not send (see the class comment); {@code Runnable::run} writes inline. */
+    private final Executor timerWriter;
 
-    public ReplayService(DeliveryStore store, GatewayRouter router, int limit, Duration redeliveryAfter, Duration maxBackoff) {
+    public ReplayService(DeliveryStore store, GatewayRouter router, int limit, Duration redeliveryAfter, Duration maxBackoff,
+                         Executor timerWriter) {
         this.store = store;
         this.router = router;
         this.limit = limit;
         this.redeliveryAfter = redeliveryAfter;
         this.maxBackoff = maxBackoff;
-    }
-
-    /** Issues the sends (not awaited) and records them as attempts; returns the futures for the caller's batch. */
-    public List<CompletableFuture<?>> replay(String tenant, String userId, String gatewayId, String clientId, Instant now) {
-        return replayAll(tenant, List.of(new Connection(userId, gatewayId, clientId)), now);
-    }
-
-    /** One connection to replay to: the user's deliveries go to this gateway and client. */
-    public record Connection(String userId, String gatewayId, String clientId) {
+        this.timerWriter = timerWriter;
     }
 
     /**
-     * {@link #replay} for a connect batch of one tenant: one query of the open deliveries of all its users, grouped per
-     * user in memory; each connection gets its user's first {@code limit} deliveries oldest first, then REPLAY_DONE.
-     * A user with several connections in the batch is replayed to each, its attempts counted once per send as
-     * {@link #replay} called once per connection would.
+     * One thread for the timers of unsent backlogs, with a short queue that makes the caller write once it is full.
+     *
+     * @implNote Off the presence listener's thread because that write costs one conditional update per delivery left
+     *     (1,936 of them: 6 s on the embedded store, where it held up the listener and with it the gateway's request
+     *     for the second page until the connection's sync timed out). The timers only matter one
+     *     {@code redeliveryAfter} later, so writing them a little later changes nothing; a crash before they are
+     *     written leaves that backlog to the user's next connect.
+     */
+    public static ExecutorService timerWriter() {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(64),
+                Thread.ofPlatform().name("replay-timers").daemon().factory(), new ThreadPoolExecutor.CallerRunsPolicy());
+    }
+
+    @Override
+    public void close() {
+        if (timerWriter instanceof ExecutorService executor) {
+            executor.shutdown();
+        }
+    }
+
+    /**
+     * One connection to replay to: the user's deliveries go to this gateway and client.
+     *
+     * @param page the page size the gateway offered; null: everything up to the limit at once
+     */
+    public record Connection(String userId, String gatewayId, String clientId, ReplayPage page) {
+    }
+
+    /**
+     * Replays to the connections of a connect batch of one tenant (issues the sends, not awaited, and records them as
+     * attempts; returns the futures for the caller's batch): one query of the open deliveries of all its users, grouped per
+     * user in memory; each connection gets its user's first {@code limit} deliveries oldest first (or the first page of
+     * them), then REPLAY_DONE (or REPLAY_MORE). A user with several connections in the batch is replayed to each, its
+     * attempts counted once per send.
      */
     public List<CompletableFuture<?>> replayAll(String tenant, List<Connection> connections, Instant now) {
         if (connections.isEmpty()) {
@@ -65,9 +109,7 @@ public class ReplayService {
             byUser.putIfAbsent(c.userId(), new ArrayList<>());
         }
         // Past the limit, per user: sent by the sweeper instead (see the class comment).
-        Map<String, Instant> backlog = new HashMap<>();
-        Map<String, Integer> backlogSize = new HashMap<>();
-        Instant backlogFrom = now.plus(redeliveryAfter);
+        Map<String, List<OpenDelivery>> pastLimit = new HashMap<>();
         for (OpenDelivery d : store.openDeliveries(tenant, byUser.keySet())) {
             List<OpenDelivery> own = byUser.get(d.userId());
             if (own == null) {
@@ -76,31 +118,142 @@ public class ReplayService {
             if (own.size() < limit) {
                 own.add(d);
             } else if (!d.expiredAt(now)) {
-                int position = backlogSize.merge(d.userId(), 1, Integer::sum) - 1;
-                backlog.put(d.key(), backlogFrom.plusMillis(position));
+                pastLimit.computeIfAbsent(d.userId(), u -> new ArrayList<>()).add(d);
             }
         }
-        List<String> keys = new ArrayList<>();
-        byUser.values().forEach(list -> list.forEach(d -> keys.add(d.messageKey())));
-        Map<String, StoredMessage> messages = store.messages(keys);
-        List<CompletableFuture<?>> sends = new ArrayList<>(keys.size() + connections.size());
-        Map<String, Integer> attempts = new HashMap<>();
+        // The messages of what can be sent now: a paged connection's first page holds at most its frame count.
+        Set<String> keys = new HashSet<>();
         for (Connection c : connections) {
-            for (OpenDelivery d : byUser.get(c.userId())) {
+            List<OpenDelivery> own = byUser.get(c.userId());
+            own.subList(0, firstPageCandidates(c, own)).forEach(d -> keys.add(d.messageKey()));
+        }
+        Map<String, StoredMessage> messages = store.messages(keys);
+        Pages pages = new Pages(tenant, messages, now, connections.size() + keys.size());
+        Set<String> sentToSomeConnection = new HashSet<>();
+        for (Connection c : connections) {
+            List<OpenDelivery> own = byUser.get(c.userId());
+            sentToSomeConnection.addAll(pages.send(c, own, firstPageCandidates(c, own), false));
+        }
+        // What no connection got now waits for a later page or the sweeper, oldest first.
+        Map<String, Instant> due = new HashMap<>();
+        Instant from = now.plus(redeliveryAfter);
+        byUser.forEach((userId, own) -> {
+            int position = 0;
+            for (OpenDelivery d : own) {
+                if (!sentToSomeConnection.contains(d.key()) && !d.expiredAt(now)) {
+                    due.put(d.key(), from.plusMillis(position++));
+                }
+            }
+            for (OpenDelivery d : pastLimit.getOrDefault(userId, List.of())) {
+                due.put(d.key(), from.plusMillis(position++));
+            }
+        });
+        pages.markSent();
+        if (!due.isEmpty()) {
+            timerWriter.execute(() -> {
+                try {
+                    store.scheduleBy(due);
+                } catch (RuntimeException e) {
+                    log.warn("replay backlog timers not written count={} error={}", due.size(), e.toString());
+                }
+            });
+        }
+        return pages.sends;
+    }
+
+    private static int firstPageCandidates(Connection c, List<OpenDelivery> own) {
+        return c.page() == null ? own.size() : Math.min(own.size(), c.page().maxFrames());
+    }
+
+    /**
+     * The page a gateway asked for ({@code REPLAY_NEXT}): the connection's open deliveries after the last page, then
+     * REPLAY_MORE or REPLAY_DONE. Their timers were set with the first page; sending moves them on.
+     */
+    public List<CompletableFuture<?>> nextPage(String tenant, Connection c, Instant now) {
+        ReplayPage page = c.page();
+        int left = limit - page.replayed();
+        List<OpenDelivery> open = left <= 0 ? List.of()
+                : store.openDeliveriesAfter(tenant, c.userId(), page.afterSeq(), Math.min(left, page.maxFrames()) + 1);
+        Map<String, StoredMessage> messages = store.messages(open.stream().map(OpenDelivery::messageKey).toList());
+        Pages pages = new Pages(tenant, messages, now, open.size() + 1);
+        // A full fetch may go on past what was read: a page of only expired deliveries must still say "more".
+        pages.send(c, open, open.size(), open.size() > Math.min(left, page.maxFrames()));
+        pages.markSent();
+        return pages.sends;
+    }
+
+    /** The sends of one call: frames, page ends, and the attempts to record. */
+    private final class Pages {
+        private final String tenant;
+        private final Map<String, StoredMessage> messages;
+        private final Instant now;
+        final List<CompletableFuture<?>> sends;
+        private final Map<String, Integer> attempts = new HashMap<>();
+
+        Pages(String tenant, Map<String, StoredMessage> messages, Instant now, int expectedSends) {
+            this.tenant = tenant;
+            this.messages = messages;
+            this.now = now;
+            this.sends = new ArrayList<>(expectedSends);
+        }
+
+        /**
+         * Sends {@code open}, oldest first, or as much of it as the page and the replay limit hold, then the page's end
+         * (REPLAY_MORE while open deliveries may follow and the limit is not reached, else REPLAY_DONE).
+         *
+         * @param loaded how many of {@code open}, from the first, had their messages read: the send stops there
+         * @param openGoesOn whether more open deliveries may follow {@code open} in the store
+         * @return the keys of the deliveries sent
+         */
+        Set<String> send(Connection c, List<OpenDelivery> open, int loaded, boolean openGoesOn) {
+            ReplayPage page = c.page();
+            int replayedBefore = page == null ? 0 : page.replayed();
+            Set<String> sent = new HashSet<>();
+            long bytes = 0;
+            long lastSeq = page == null ? -1 : page.afterSeq();
+            int considered = 0;
+            for (OpenDelivery d : open) {
+                if (considered >= loaded || replayedBefore + sent.size() >= limit) {
+                    break;
+                }
                 StoredMessage m = messages.get(d.messageKey());
-                if (m == null || d.expiredAt(now) || m.expiredAt(now)) {
+                boolean sendable = sendable(d);
+                if (sendable && page != null) {
+                    long frameBytes = m.frame().getBytes(StandardCharsets.UTF_8).length;
+                    if (!sent.isEmpty() && (sent.size() >= page.maxFrames() || bytes + frameBytes > page.maxBytes())) {
+                        break;
+                    }
+                    bytes += frameBytes;
+                }
+                considered++;
+                lastSeq = d.seq();
+                if (!sendable) {
                     continue;
                 }
                 sends.add(router.toConnection(c.gatewayId(), c.userId(), c.clientId(),
                         new Outgoing(tenant, m.messageId(), true, m.expiresAtMillis(), m.frame())));
+                sent.add(d.key());
                 attempts.merge(d.key(), d.attempts() + 1, (before, ignored) -> before + 1);
             }
-            sends.add(router.replayDone(c.gatewayId(), tenant, c.userId(), c.clientId()));
+            boolean more = page != null && (considered < open.size() || openGoesOn)
+                    && replayedBefore + sent.size() < limit;
+            sends.add(more
+                    ? router.replayMore(c.gatewayId(), tenant, c.userId(), c.clientId(), page.next(lastSeq, sent.size()))
+                    : router.replayDone(c.gatewayId(), tenant, c.userId(), c.clientId()));
+            return sent;
         }
-        Map<String, Integer> previous = new HashMap<>(attempts.size());
-        attempts.forEach((key, n) -> previous.put(key, n - 1)); // markSent counts the last send itself
-        store.markSent(previous, now, redeliveryAfter, maxBackoff);
-        store.scheduleBy(backlog);
-        return sends;
+
+        /** Whether the delivery can be sent: its message is still stored, and neither has expired. */
+        boolean sendable(OpenDelivery d) {
+            StoredMessage m = messages.get(d.messageKey());
+            return m != null && !d.expiredAt(now) && !m.expiredAt(now);
+        }
+
+        /** Records the sends as attempts and sets their next redelivery. */
+        void markSent() {
+            Map<String, Integer> previous = new HashMap<>(attempts.size());
+            attempts.forEach((key, n) -> previous.put(key, n - 1)); // markSent counts the last send itself
+            store.markSent(previous, now, redeliveryAfter, maxBackoff);
+        }
     }
 }

@@ -3,6 +3,7 @@ package com.ims.notification.routing;
 import com.ims.protocol.Topics;
 import com.ims.protocol.UserKey;
 import com.ims.protocol.internal.GatewayDelivery;
+import com.ims.protocol.internal.ReplayPage;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -74,6 +75,12 @@ public class GatewayRouter {
 
     public CompletableFuture<?> replayDone(String gatewayId, String tenant, String userId, String clientId) {
         return send(gatewayId, GatewayDelivery.replayDone(tenant, userId, clientId));
+    }
+
+    /** The end of one replay page: the gateway asks for {@code next} once it wrote the page. */
+    public CompletableFuture<?> replayMore(String gatewayId, String tenant, String userId, String clientId,
+                                           ReplayPage next) {
+        return send(gatewayId, GatewayDelivery.replayMore(tenant, userId, clientId, next));
     }
 
     private CompletableFuture<?> send(String gatewayId, GatewayDelivery delivery) {

@@ -233,6 +233,22 @@ public class DeliveryStore {
     }
 
     /**
+     * A user's unacknowledged deliveries of messages after {@code afterSeq}, oldest first, at most {@code limit}: the next
+     * page of a paged replay. Expired ones may be among them: callers skip them.
+     */
+    public List<OpenDelivery> openDeliveriesAfter(String tenant, String userId, long afterSeq, int limit) {
+        List<OpenDelivery> out = new ArrayList<>();
+        deliveries.find(Filters.and(Filters.eq("tenant", tenant), Filters.eq("userId", userId), Filters.in("status", OPEN),
+                        Filters.gt("seq", afterSeq)))
+                .sort(Sorts.ascending("seq"))
+                .limit(limit)
+                .forEach(d -> out.add(OpenDelivery.fromDocument(d)));
+        out.addAll(fanouts.open(tenant, List.of(userId), afterSeq));
+        out.sort(Comparator.comparingLong(OpenDelivery::seq));
+        return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
+    }
+
+    /**
      * The unacknowledged deliveries of many users of one tenant, oldest first, in one query (a connect batch's replay);
      * callers group them per user and apply the per-user limit. Expired ones may be among them: callers skip them.
      */

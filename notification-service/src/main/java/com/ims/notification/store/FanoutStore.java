@@ -129,10 +129,16 @@ public class FanoutStore {
 
     /** The open entries of these users of one tenant, oldest first. Expired ones may be among them: callers skip them. */
     List<OpenDelivery> open(String tenant, Collection<String> userIds) {
+        return open(tenant, userIds, -1);
+    }
+
+    /** {@link #open(String, Collection)} of the messages after {@code afterSeq} only (-1: all). */
+    List<OpenDelivery> open(String tenant, Collection<String> userIds, long afterSeq) {
         List<OpenDelivery> out = new ArrayList<>();
         for (List<String> chunk : DeliveryStore.chunks(new HashSet<>(userIds))) {
             Set<String> wanted = new HashSet<>(chunk);
-            forEachGroup(Filters.and(Filters.eq("tenant", tenant), Filters.eq("done", false), Filters.in("users", chunk)), g -> {
+            Bson filter = Filters.and(Filters.eq("tenant", tenant), Filters.eq("done", false), Filters.in("users", chunk));
+            forEachGroup(afterSeq < 0 ? filter : Filters.and(filter, Filters.gt("seq", afterSeq)), g -> {
                 for (int i = 0; i < g.users().size(); i++) {
                     if (wanted.contains(g.users().get(i)) && g.isOpen(i)) {
                         out.add(g.openDelivery(i));

@@ -64,6 +64,8 @@ public final class PresenceRegistry {
                 leases.remove(gateway);
                 yield changes;
             }
+            // A connection asking notification-service for its next replay page: nothing about who is where.
+            case REPLAY_NEXT -> List.of();
         };
     }
 

@@ -51,6 +51,19 @@ class PresenceRegistryTest {
     }
 
     @Test
+    void aReplayPageRequestChangesNoPresence() {
+        registry.apply(connected("gw", "c1"), T0);
+        long leaseBefore = expiry("gw");
+
+        assertThat(registry.apply(PresenceEvent.replayNext("gw", "t", "alice", "c1", T0 + 1,
+                com.ims.protocol.internal.ReplayPage.first(500, 1 << 19).next(7, 500)), T0 + 1)).isEmpty();
+        assertThat(registry.apply(PresenceEvent.replayNext("other", "t", "bob", "c9", T0 + 2,
+                com.ims.protocol.internal.ReplayPage.first(500, 1 << 19)), T0 + 2)).as("unknown gateway").isEmpty();
+        assertThat(registry.connections()).isEqualTo(1);
+        assertThat(expiry("gw")).as("no lease renewal either").isEqualTo(leaseBefore);
+    }
+
+    @Test
     void stoppedRemovesTheGatewayAndOnlyItsConnections() {
         registry.apply(connected("gw1", "c1"), T0);
         registry.apply(connected("gw2", "c2"), T0);

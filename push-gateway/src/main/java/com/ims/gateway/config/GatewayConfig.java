@@ -36,6 +36,7 @@ import com.ims.gateway.session.GatewayState;
 import com.ims.gateway.session.GatewayWebSocketHandler;
 import com.ims.gateway.session.OutboundFrame;
 import com.ims.protocol.CloseCodes;
+import com.ims.protocol.internal.ReplayPage;
 import com.ims.support.auth.ImsJwtDecoders;
 
 import org.springframework.kafka.core.KafkaTemplate;
@@ -131,7 +132,7 @@ public class GatewayConfig {
     }
 
     @Bean
-    ConnectionHooks connectionHooks(ReceiptCollector receipts, GatewayMetrics metrics) {
+    ConnectionHooks connectionHooks(ReceiptCollector receipts, GatewayMetrics metrics, PresencePublisher presence) {
         return new ConnectionHooks() {
             @Override
             public void written(Connection connection, OutboundFrame frame) {
@@ -144,6 +145,11 @@ public class GatewayConfig {
             @Override
             public void closing(Connection connection, CloseCodes code) {
                 metrics.closed(code);
+            }
+
+            @Override
+            public void replayNext(Connection connection, ReplayPage page) {
+                presence.replayNext(connection.user().tenant(), connection.user().userId(), connection.clientId(), page);
             }
         };
     }

@@ -37,8 +37,23 @@ public final class DeliveryRouter {
         }
         return switch (delivery.kind()) {
             case REPLAY_DONE -> replayDone(delivery);
+            case REPLAY_MORE -> replayMore(delivery);
             case PUSH -> push(delivery, now);
         };
+    }
+
+    /** A replay page ended; the connection asks for the next once it wrote it. Without a page it can only end. */
+    private int replayMore(GatewayDelivery delivery) {
+        Connection connection = addressed(delivery);
+        if (connection == null) {
+            return 0;
+        }
+        if (delivery.replayPage() == null) {
+            log.warn("REPLAY_MORE without a page, ending the replay clientId={}", delivery.clientId());
+            return connection.finishSync() ? 1 : 0;
+        }
+        connection.replayMore(delivery.replayPage());
+        return 1;
     }
 
     private int replayDone(GatewayDelivery delivery) {

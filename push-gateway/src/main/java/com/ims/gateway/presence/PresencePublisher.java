@@ -5,6 +5,7 @@ import java.util.List;
 import com.ims.gateway.outbox.KafkaOutbox;
 import com.ims.protocol.Topics;
 import com.ims.protocol.internal.PresenceEvent;
+import com.ims.protocol.internal.ReplayPage;
 
 /** Publishes this gateway's presence events on {@code ims.presence.events}, keyed by gateway id (one order per gateway). */
 public final class PresencePublisher {
@@ -21,8 +22,14 @@ public final class PresencePublisher {
         this.leaseMillis = leaseMillis;
     }
 
-    public void connected(String tenant, String userId, String clientId, List<String> roles) {
-        publish(PresenceEvent.connected(gatewayId, tenant, userId, clientId, roles, System.currentTimeMillis()));
+    /** @param replayOffer the page size the connection takes its replay in */
+    public void connected(String tenant, String userId, String clientId, List<String> roles, ReplayPage replayOffer) {
+        publish(PresenceEvent.connected(gatewayId, tenant, userId, clientId, roles, System.currentTimeMillis(), replayOffer));
+    }
+
+    /** A connection wrote its last replay page: notification-service sends {@code page} next. */
+    public void replayNext(String tenant, String userId, String clientId, ReplayPage page) {
+        publish(PresenceEvent.replayNext(gatewayId, tenant, userId, clientId, System.currentTimeMillis(), page));
     }
 
     /**

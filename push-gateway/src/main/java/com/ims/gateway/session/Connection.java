@@ -1,6 +1,9 @@
 package com.ims.gateway.session;
 
+import com.ims.protocol.internal.ReplayPage;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,6 +63,21 @@ public final class Connection {
     private volatile long awaitingPongSince;
     /** Non-null while SYNCING; guarded by {@code this}. Dropped afterwards so a live connection carries no replay state. */
     private SyncBuffer sync;
+    /**
+     * The replay page to ask for once the queue is written out (REPLAY_MORE came); null otherwise. While set, the sync
+     * does not time out: the client is still reading the page before it.
+     */
+    private volatile ReplayPage pendingPage;
+    /** Takes the pending page atomically; a plain field rather than an AtomicReference object per connection. */
+    private static final VarHandle PENDING_PAGE;
+
+    static {
+        try {
+            PENDING_PAGE = MethodHandles.lookup().findVarHandle(Connection.class, "pendingPage", ReplayPage.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /** Sweeps left that try to let the container drop its handshake copy; touched by the sweeper thread only. */
     private byte handshakeReleaseTries = HANDSHAKE_RELEASE_TRIES;
     private static final byte HANDSHAKE_RELEASE_TRIES = 3;
@@ -79,7 +97,7 @@ public final class Connection {
         this.inbound = inbound;
         this.assembler = assembler;
         this.nextPingAt = now + pingInterval;
-        this.sync = new SyncBuffer(maxHeld, now + syncTimeout);
+        this.sync = new SyncBuffer(maxHeld, now, syncTimeout);
     }
 
     public String clientId() {
@@ -112,6 +130,14 @@ public final class Connection {
 
     public int queuedFrames() {
         return queue.size();
+    }
+
+    /**
+     * The replay page size this connection takes its backlog in (offered with its CONNECTED event): half its outbound
+     * queue's limits, so that a page and the pings, pongs and errors around it never pass them.
+     */
+    public ReplayPage replayOffer() {
+        return ReplayPage.first(Math.max(1, queue.maxFrames() / 2), Math.max(1, queue.maxBytes() / 2));
     }
 
     public synchronized ConnectionState state() {
@@ -181,8 +207,35 @@ public final class Connection {
         return true;
     }
 
+    /**
+     * A replay page ended and {@code next} follows on request: asked for as soon as what is queued now, the page among
+     * it, is written (by the drain). Works after the sync ended too (timed out), so the backlog still comes whole.
+     */
+    public void replayMore(ReplayPage next) {
+        if (closed.get()) {
+            return;
+        }
+        pendingPage = next;
+        scheduleDrain();
+    }
+
+    /** Asks for the pending replay page, if any; called by the drain when the queue is empty. */
+    private void requestPendingPage() {
+        ReplayPage next = (ReplayPage) PENDING_PAGE.getAndSet(this, (ReplayPage) null);
+        if (next == null || closed.get()) {
+            return;
+        }
+        synchronized (this) {
+            if (sync != null) {
+                // The wait for the next page starts now: the time the client took to read the last one does not count.
+                sync.restartWait(System.currentTimeMillis());
+            }
+        }
+        hooks.replayNext(this, next);
+    }
+
     public synchronized boolean syncExpired(long now) {
-        return sync != null && now >= sync.deadline;
+        return sync != null && pendingPage == null && now >= sync.deadline;
     }
 
     private void drain() {
@@ -206,6 +259,7 @@ public final class Connection {
                     break;
                 }
             }
+            requestPendingPage();
             CloseStatus last = closeWhenDrained;
             if (last != null) {
                 // Nothing more can be queued (closed is set), so the queue is empty for good: send the close now.
@@ -216,7 +270,8 @@ public final class Connection {
             draining.set(false);
             // A frame, or a close after the queued frames, added after the last poll but before the flag cleared would
             // otherwise wait for the next send, which may never come.
-            boolean more = (!queue.isEmpty() && !closed.get()) || closeWhenDrained != null;
+            boolean more = (!queue.isEmpty() && !closed.get()) || closeWhenDrained != null
+                    || (pendingPage != null && !closed.get());
             if (!more || !draining.compareAndSet(false, true)) {
                 return;
             }

@@ -89,7 +89,7 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
         connection.send(OutboundFrame.control(FrameCodec.encode(FrameTypes.CONNECTED, null, now, connectedPayload(connection))));
         // Skipped when the connection was closed meanwhile (an operator, the per-user cap): no CONNECTED after DISCONNECTED.
         connection.announce(() -> presence.connected(principal.tenant(), principal.subject(), connection.clientId(),
-                principal.roles()));
+                principal.roles(), connection.replayOffer()));
         metrics.connectionOpened();
         log.debug("connected clientId={} userId={} tenant={}", connection.clientId(), principal.subject(), principal.tenant());
     }

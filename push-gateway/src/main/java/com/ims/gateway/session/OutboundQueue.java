@@ -88,6 +88,14 @@ public final class OutboundQueue {
         return count;
     }
 
+    public int maxFrames() {
+        return maxFrames;
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
     public long bytes() {
         return bytes;
     }

@@ -18,11 +18,19 @@ final class SyncBuffer {
     private List<OutboundFrame> held;
     private Set<String> replayedIds;
     private final int maxHeld;
-    final long deadline;
+    private final long timeout;
+    /** When the sync ends without REPLAY_DONE; moved on each time the connection asks for another replay page. */
+    long deadline;
 
-    SyncBuffer(int maxHeld, long deadline) {
+    SyncBuffer(int maxHeld, long now, long timeout) {
         this.maxHeld = maxHeld;
-        this.deadline = deadline;
+        this.timeout = timeout;
+        this.deadline = now + timeout;
+    }
+
+    /** The wait for the replay starts again from {@code now} (a page was asked for). */
+    void restartWait(long now) {
+        deadline = now + timeout;
     }
 
     /** False when the hold is full: the connection is then treated as too slow. */

@@ -2,22 +2,12 @@ package com.ims.gateway.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketSession;
 
-import com.ims.gateway.inbound.FrameAssembler;
-import com.ims.gateway.inbound.InboundLimiter;
 import com.ims.protocol.CloseCodes;
-import com.ims.support.auth.Principal;
 
 /**
  * Which queued frames a close lets through. The writer here runs only when the test says so, which is the race a busy
@@ -25,9 +15,9 @@ import com.ims.support.auth.Principal;
  */
 class ConnectionCloseTest {
 
+    private final TestConnections connections = new TestConnections();
     /** What reached the session, in order: frame texts and "close <code>". */
-    private final List<String> wire = new CopyOnWriteArrayList<>();
-    private final List<Runnable> writerTasks = new ArrayList<>();
+    private final List<String> wire = connections.wire;
 
     @Test
     void aFloodCloseFollowsTheErrorFramesAlreadyQueued() {
@@ -102,9 +92,7 @@ class ConnectionCloseTest {
     }
 
     private void runWriters() {
-        while (!writerTasks.isEmpty()) {
-            writerTasks.removeFirst().run();
-        }
+        connections.runWriters();
     }
 
     private Connection connection() {
@@ -112,30 +100,6 @@ class ConnectionCloseTest {
     }
 
     private Connection connection(ConnectionHooks hooks) {
-        Principal principal = new Principal("u1", "t1", List.of(), Set.of(), Long.MAX_VALUE);
-        return new Connection("c1", principal, session(), 0, 1000, 1000, 10, new OutboundQueue(10, 10_000),
-                writerTasks::add, writerTasks::add, hooks,
-                InboundLimiter.create("c1", InboundLimiter.sharedConfig(10), 3, Duration.ofSeconds(5)),
-                new FrameAssembler(1000));
-    }
-
-    /** A session that records what is sent and how it is closed; it is not a Tomcat session, so the standard API is used. */
-    private WebSocketSession session() {
-        return (WebSocketSession) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {WebSocketSession.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "sendMessage" -> {
-                        wire.add(((TextMessage) args[0]).getPayload());
-                        yield null;
-                    }
-                    case "close" -> {
-                        wire.add("close " + ((CloseStatus) args[0]).getCode());
-                        yield null;
-                    }
-                    case "isOpen" -> true;
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    case "toString" -> "test session";
-                    default -> null;
-                });
+        return connections.connection(hooks, 0, 1000);
     }
 }

@@ -1,0 +1,105 @@
+package com.ims.gateway.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ims.protocol.CloseCodes;
+import com.ims.protocol.internal.ReplayPage;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A connection's side of paged replay: when it asks for the next page, and how the pages meet the held live deliveries. */
+class ConnectionReplayPageTest {
+
+    private static final long SYNC_TIMEOUT = 60_000;
+    private final TestConnections connections = new TestConnections();
+    private final List<ReplayPage> asked = new ArrayList<>();
+    /** Asks are also marked on the wire, to see them in order with the writes. */
+    private final ConnectionHooks hooks = new ConnectionHooks() {
+        @Override
+        public void written(Connection c, OutboundFrame frame) {
+        }
+
+        @Override
+        public void closing(Connection c, CloseCodes code) {
+        }
+
+        @Override
+        public void replayNext(Connection c, ReplayPage page) {
+            asked.add(page);
+            connections.wire.add("ask " + page.afterSeq());
+        }
+    };
+    private final ReplayPage next = ReplayPage.first(2, 10_000).next(7, 2);
+
+    @Test
+    void theNextPageIsAskedForOnlyOnceThePageBeforeItIsWritten() {
+        Connection connection = connections.connection(hooks, System.currentTimeMillis(), SYNC_TIMEOUT);
+        connection.deliverReplay(frame("r1"));
+        connection.deliverReplay(frame("r2"));
+        connection.replayMore(next);
+        assertThat(asked).as("nothing written yet").isEmpty();
+
+        connections.runWriters();
+
+        assertThat(connections.wire).containsExactly(text("r1"), text("r2"), "ask 7");
+        assertThat(asked).containsExactly(next);
+    }
+
+    @Test
+    void liveDeliveriesHeldDuringThePagesFollowTheLastPageOnce() {
+        Connection connection = connections.connection(hooks, System.currentTimeMillis(), SYNC_TIMEOUT);
+        connection.deliverLive(frame("live-1"));
+        connection.deliverLive(frame("r2"));
+        connection.deliverReplay(frame("r1"));
+        connection.replayMore(next);
+        connections.runWriters();
+        connection.deliverReplay(frame("r2"));
+        connection.finishSync();
+        connections.runWriters();
+
+        assertThat(connections.wire).containsExactly(text("r1"), "ask 7", text("r2"), text("live-1"));
+    }
+
+    @Test
+    void aPageBeingWrittenKeepsTheSyncAndAskingForTheNextRestartsItsWait() {
+        long start = System.currentTimeMillis();
+        Connection connection = connections.connection(hooks, start, SYNC_TIMEOUT);
+        connection.deliverReplay(frame("r1"));
+        connection.replayMore(next);
+        assertThat(connection.syncExpired(start + 10 * SYNC_TIMEOUT)).as("the client is still reading the page").isFalse();
+
+        connections.runWriters();
+        long asking = System.currentTimeMillis();
+        assertThat(connection.syncExpired(asking + SYNC_TIMEOUT / 2)).as("waiting for the next page, afresh").isFalse();
+        assertThat(connection.syncExpired(asking + 2 * SYNC_TIMEOUT)).isTrue();
+    }
+
+    @Test
+    void aReplayThatOutlastedTheSyncStillAsksForTheRest() {
+        Connection connection = connections.connection(hooks, System.currentTimeMillis(), SYNC_TIMEOUT);
+        connection.finishSync();
+        connection.replayMore(next);
+        connections.runWriters();
+        assertThat(asked).containsExactly(next);
+        assertThat(connection.state()).isEqualTo(ConnectionState.LIVE);
+    }
+
+    @Test
+    void aClosedConnectionAsksForNothing() {
+        Connection connection = connections.connection(hooks, System.currentTimeMillis(), SYNC_TIMEOUT);
+        connection.deliverReplay(frame("r1"));
+        connection.close(CloseCodes.TOO_SLOW);
+        connection.replayMore(next);
+        connections.runWriters();
+        assertThat(asked).isEmpty();
+    }
+
+    private static OutboundFrame frame(String id) {
+        return OutboundFrame.of(text(id), id, true);
+    }
+
+    private static String text(String id) {
+        return "{\"type\":\"notification\",\"id\":\"" + id + "\",\"timestamp\":1,\"payload\":{}}";
+    }
+}
