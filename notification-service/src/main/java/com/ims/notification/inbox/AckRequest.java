@@ -21,7 +21,8 @@ public record AckRequest(Set<String> ids) {
      * derived for Kafka records that brought none, which start with '~' (IngestProcessor#derivedId).
      */
     private static final int MAX_ID_LENGTH = 128;
-    private static final Pattern MESSAGE_ID = Pattern.compile("~?[A-Za-z0-9_.:@\\-]{1," + MAX_ID_LENGTH + "}");
+    private static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9_.:@\\-]{1," + MAX_ID_LENGTH + "}|~[A-Za-z0-9_.:@\\-]{1,"
+            + (MAX_ID_LENGTH - 1) + "}");
 
     public static AckRequest parse(byte[] body) {
         JsonNode root;

@@ -419,10 +419,12 @@ public class IngestProcessor {
     /**
      * Deterministic id for a Kafka record that brought none, so that a retried batch writes the same documents.
      *
-     * @implNote It starts with '~', which a producer's id may not contain (NotificationRequestParser), so no producer can
-     *     choose it: with {@code k<partition>-<offset>} (until 2026-11-30) a producer's id of that shape made the record
-     *     at that offset a "repeated id" and it was dropped. '~' is unreserved in URLs, so the id still goes unescaped
-     *     into {@code /api/v1/notifications/{id}}.
+     * @implNote It starts with '~', which a producer's id may not contain (NotificationRequestParser), so no request's
+     *     id can equal it: with {@code k<partition>-<offset>} (until 2026-11-30) a producer's id of that shape made the
+     *     record at that offset a "repeated id" and it was dropped. '~' is unreserved in URLs, so the id still goes
+     *     unescaped into {@code /api/v1/notifications/{id}}. The header that carries it across the re-keying hop is this
+     *     service's own; a Kafka producer that set it deliberately could pick such an id, as it can already write to any
+     *     tenant: the topic's producers are trusted.
      */
     static String derivedId(ConsumerRecord<String, byte[]> r) {
         Header carried = r.headers().lastHeader(DERIVED_ID_HEADER);

@@ -52,13 +52,14 @@ public class PresenceEventListener {
             }
         }
         List<CompletableFuture<?>> sends = new ArrayList<>();
-        for (int from = 0; from < connected.size(); from += MAX_CONNECTS_PER_CALL) {
-            sends.addAll(handle(connected.subList(from, Math.min(connected.size(), from + MAX_CONNECTS_PER_CALL))));
-        }
-        // A page request always follows its connection's CONNECTED (the gateway asks only after a page came), so it
-        // cannot overtake the connect even when both are in this batch and the connects go first.
+        // Page requests first: each is one small query, and a connection mid-replay holds its live messages back until
+        // its replay is done, while a storm's connect batches can take seconds. A request never needs a connect of the
+        // same poll handled first: the gateway asks only after a page came, so its CONNECTED was handled before.
         for (PresenceEvent request : pageRequests) {
             sends.addAll(nextPage(request));
+        }
+        for (int from = 0; from < connected.size(); from += MAX_CONNECTS_PER_CALL) {
+            sends.addAll(handle(connected.subList(from, Math.min(connected.size(), from + MAX_CONNECTS_PER_CALL))));
         }
         int failed = Sends.awaitSettled(sends, sendTimeout);
         if (failed > 0) {

@@ -34,13 +34,14 @@ import org.slf4j.LoggerFactory;
  * order, before any live message, instead of being closed with 4010 when the backlog passes its outbound queue limit and
  * reconnecting into the same burst. A gateway that offers none (older releases) gets everything up to the limit at once.
  *
- * @implNote At most {@code limit} deliveries per connect are replayed, over all pages. Whatever the first page does not
- *     carry gets a redelivery timer right after it ({@link #timerWriter}; a delivery stored while its user was offline
- *     has none), due one {@code redeliveryAfter} from now and one millisecond apart in {@code seq} order; the later
- *     pages' sends move their timers on as every send does. So a replay that stops half-way (the gateway died, the client left, a
- *     page request was lost) still ends with every delivery sent while the user is online, by the sweeper, oldest first.
- *     Past the limit, or past {@code redeliveryAfter} of paging, the sweeper's sends come after REPLAY_DONE or interleave
- *     with the pages; the gateway skips a held copy the replay also sent, and the client drops a repeated id.
+ * @implNote At most {@code limit} deliveries per connect are replayed, over all pages. What lies past the limit gets a
+ *     redelivery timer when the replay ends (a delivery stored while its user was offline has none), so that the sweeper
+ *     sends it while the user is online, oldest first, after REPLAY_DONE (live messages may come before it). Nothing is
+ *     timed while pages are still coming: a timer running during a long paged replay would send the rest live, into the
+ *     hold of the syncing connection, and past the gateway's hold limit close it with 4010. A replay that stops half-way
+ *     because the client left or its gateway died is done again on the next connect; a page request or answer lost on
+ *     the way is asked for once more by the gateway when its sync times out. The replay keeps no state here: the gateway
+ *     echoes each {@link ReplayPage}.
  */
 public class ReplayService implements AutoCloseable {
 
@@ -67,21 +68,29 @@ public class ReplayService implements AutoCloseable {
     /**
      * One thread for the timers of unsent backlogs, with a short queue that makes the caller write once it is full.
      *
-     * @implNote Off the presence listener's thread because that write costs one conditional update per delivery left
-     *     (1,936 of them: 6 s on the embedded store, where it held up the listener and with it the gateway's request
-     *     for the second page until the connection's sync timed out). The timers only matter one
-     *     {@code redeliveryAfter} later, so writing them a little later changes nothing; a crash before they are
-     *     written leaves that backlog to the user's next connect.
+     * @implNote Off the presence listener's thread because that write costs two conditional updates per delivery (on
+     *     the embedded store 1,936 of them took 6 s, and a listener busy that long leaves other connections' page
+     *     requests waiting past their sync timeout). The timers only matter one {@code redeliveryAfter} later, so
+     *     writing them a little later changes nothing; a crash before they are written leaves that backlog to the
+     *     user's next connect.
      */
     public static ExecutorService timerWriter() {
         return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(64),
                 Thread.ofPlatform().name("replay-timers").daemon().factory(), new ThreadPoolExecutor.CallerRunsPolicy());
     }
 
+    /** Lets the timers already handed over be written (briefly) before the store's client closes. */
     @Override
     public void close() {
         if (timerWriter instanceof ExecutorService executor) {
             executor.shutdown();
+            try {
+                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                    log.warn("replay backlog timers still being written at shutdown; the next connect replays them");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -130,35 +139,52 @@ public class ReplayService implements AutoCloseable {
         Map<String, StoredMessage> messages = store.messages(keys);
         Pages pages = new Pages(tenant, messages, now, connections.size() + keys.size());
         Set<String> sentToSomeConnection = new HashSet<>();
+        Set<String> stillPaging = new HashSet<>();
         for (Connection c : connections) {
             List<OpenDelivery> own = byUser.get(c.userId());
-            sentToSomeConnection.addAll(pages.send(c, own, firstPageCandidates(c, own), false));
-        }
-        // What no connection got now waits for a later page or the sweeper, oldest first.
-        Map<String, Instant> due = new HashMap<>();
-        Instant from = now.plus(redeliveryAfter);
-        byUser.forEach((userId, own) -> {
-            int position = 0;
-            for (OpenDelivery d : own) {
-                if (!sentToSomeConnection.contains(d.key()) && !d.expiredAt(now)) {
-                    due.put(d.key(), from.plusMillis(position++));
-                }
+            Page sent = pages.send(c, own, firstPageCandidates(c, own), false);
+            sentToSomeConnection.addAll(sent.keys());
+            if (sent.more()) {
+                stillPaging.add(c.userId());
             }
-            for (OpenDelivery d : pastLimit.getOrDefault(userId, List.of())) {
-                due.put(d.key(), from.plusMillis(position++));
+        }
+        pages.markSent();
+        // A user whose replay ended here and left deliveries unsent (past the limit): the sweeper sends them. One still
+        // paging has them timed when its last page goes (nextPage), not now: a timer running during a long paged replay
+        // would send the rest live, into the hold of the syncing connection.
+        List<OpenDelivery> rest = new ArrayList<>();
+        byUser.forEach((userId, own) -> {
+            if (!stillPaging.contains(userId)) {
+                own.stream().filter(d -> !sentToSomeConnection.contains(d.key()) && !d.expiredAt(now)).forEach(rest::add);
+                rest.addAll(pastLimit.getOrDefault(userId, List.of()));
             }
         });
-        pages.markSent();
-        if (!due.isEmpty()) {
-            timerWriter.execute(() -> {
-                try {
-                    store.scheduleBy(due);
-                } catch (RuntimeException e) {
-                    log.warn("replay backlog timers not written count={} error={}", due.size(), e.toString());
-                }
-            });
-        }
+        scheduleForSweeper(rest, now);
         return pages.sends;
+    }
+
+    /**
+     * Gives the deliveries a replay left unsent a redelivery timer, due one {@code redeliveryAfter} from now and one
+     * millisecond apart in the given ({@code seq}) order, per user, so that the sweeper sends them oldest first while
+     * the user is online (a delivery stored while its user was offline has no timer). On the timer thread.
+     */
+    private void scheduleForSweeper(List<OpenDelivery> rest, Instant now) {
+        if (rest.isEmpty()) {
+            return;
+        }
+        Map<String, Instant> due = new HashMap<>();
+        Map<String, Integer> position = new HashMap<>();
+        Instant from = now.plus(redeliveryAfter);
+        for (OpenDelivery d : rest) {
+            due.put(d.key(), from.plusMillis(position.merge(d.userId(), 1, Integer::sum) - 1));
+        }
+        timerWriter.execute(() -> {
+            try {
+                store.scheduleBy(due);
+            } catch (RuntimeException e) {
+                log.warn("replay backlog timers not written count={} error={}", due.size(), e.toString());
+            }
+        });
     }
 
     private static int firstPageCandidates(Connection c, List<OpenDelivery> own) {
@@ -167,7 +193,7 @@ public class ReplayService implements AutoCloseable {
 
     /**
      * The page a gateway asked for ({@code REPLAY_NEXT}): the connection's open deliveries after the last page, then
-     * REPLAY_MORE or REPLAY_DONE. Their timers were set with the first page; sending moves them on.
+     * REPLAY_MORE or REPLAY_DONE. A replay that ends at the limit leaves the rest to the sweeper.
      */
     public List<CompletableFuture<?>> nextPage(String tenant, Connection c, Instant now) {
         ReplayPage page = c.page();
@@ -177,9 +203,18 @@ public class ReplayService implements AutoCloseable {
         Map<String, StoredMessage> messages = store.messages(open.stream().map(OpenDelivery::messageKey).toList());
         Pages pages = new Pages(tenant, messages, now, open.size() + 1);
         // A full fetch may go on past what was read: a page of only expired deliveries must still say "more".
-        pages.send(c, open, open.size(), open.size() > Math.min(left, page.maxFrames()));
+        Page sent = pages.send(c, open, open.size(), open.size() > Math.min(left, page.maxFrames()));
         pages.markSent();
+        if (!sent.more() && page.replayed() + sent.keys().size() >= limit) {
+            long after = sent.lastSeq();
+            timerWriter.execute(() -> scheduleForSweeper(store.openDeliveriesAfter(tenant, c.userId(), after,
+                    Integer.MAX_VALUE).stream().filter(d -> !d.expiredAt(now)).toList(), now));
+        }
         return pages.sends;
+    }
+
+    /** What one connection's page sent, whether more follows on request, and the last sequence it covered. */
+    private record Page(Set<String> keys, boolean more, long lastSeq) {
     }
 
     /** The sends of one call: frames, page ends, and the attempts to record. */
@@ -203,9 +238,8 @@ public class ReplayService implements AutoCloseable {
          *
          * @param loaded how many of {@code open}, from the first, had their messages read: the send stops there
          * @param openGoesOn whether more open deliveries may follow {@code open} in the store
-         * @return the keys of the deliveries sent
          */
-        Set<String> send(Connection c, List<OpenDelivery> open, int loaded, boolean openGoesOn) {
+        Page send(Connection c, List<OpenDelivery> open, int loaded, boolean openGoesOn) {
             ReplayPage page = c.page();
             int replayedBefore = page == null ? 0 : page.replayed();
             Set<String> sent = new HashSet<>();
@@ -240,7 +274,7 @@ public class ReplayService implements AutoCloseable {
             sends.add(more
                     ? router.replayMore(c.gatewayId(), tenant, c.userId(), c.clientId(), page.next(lastSeq, sent.size()))
                     : router.replayDone(c.gatewayId(), tenant, c.userId(), c.clientId()));
-            return sent;
+            return new Page(sent, more, lastSeq);
         }
 
         /** Whether the delivery can be sent: its message is still stored, and neither has expired. */

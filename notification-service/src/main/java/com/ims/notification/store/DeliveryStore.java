@@ -243,7 +243,7 @@ public class DeliveryStore {
                 .sort(Sorts.ascending("seq"))
                 .limit(limit)
                 .forEach(d -> out.add(OpenDelivery.fromDocument(d)));
-        out.addAll(fanouts.open(tenant, List.of(userId), afterSeq));
+        out.addAll(fanouts.openAfter(tenant, userId, afterSeq, limit));
         out.sort(Comparator.comparingLong(OpenDelivery::seq));
         return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
     }

@@ -1,6 +1,7 @@
 package com.ims.notification.store;
 
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
@@ -129,16 +130,10 @@ public class FanoutStore {
 
     /** The open entries of these users of one tenant, oldest first. Expired ones may be among them: callers skip them. */
     List<OpenDelivery> open(String tenant, Collection<String> userIds) {
-        return open(tenant, userIds, -1);
-    }
-
-    /** {@link #open(String, Collection)} of the messages after {@code afterSeq} only (-1: all). */
-    List<OpenDelivery> open(String tenant, Collection<String> userIds, long afterSeq) {
         List<OpenDelivery> out = new ArrayList<>();
         for (List<String> chunk : DeliveryStore.chunks(new HashSet<>(userIds))) {
             Set<String> wanted = new HashSet<>(chunk);
-            Bson filter = Filters.and(Filters.eq("tenant", tenant), Filters.eq("done", false), Filters.in("users", chunk));
-            forEachGroup(afterSeq < 0 ? filter : Filters.and(filter, Filters.gt("seq", afterSeq)), g -> {
+            forEachGroup(Filters.and(Filters.eq("tenant", tenant), Filters.eq("done", false), Filters.in("users", chunk)), g -> {
                 for (int i = 0; i < g.users().size(); i++) {
                     if (wanted.contains(g.users().get(i)) && g.isOpen(i)) {
                         out.add(g.openDelivery(i));
@@ -147,6 +142,27 @@ public class FanoutStore {
             });
         }
         out.sort(java.util.Comparator.comparingLong(OpenDelivery::seq));
+        return out;
+    }
+
+    /**
+     * One user's open entries of messages after {@code afterSeq}, oldest first, at most {@code limit}: the groups are
+     * read in {@code seq} order only until that many open entries were found (a group holding the user need not hold
+     * the user's entry open, so a limit on the groups read could skip an open entry that belongs before a later row).
+     */
+    List<OpenDelivery> openAfter(String tenant, String userId, long afterSeq, int limit) {
+        List<OpenDelivery> out = new ArrayList<>();
+        try (MongoCursor<Document> cursor = groups.find(Filters.and(Filters.eq("tenant", tenant), Filters.eq("done", false),
+                        Filters.eq("users", userId), Filters.gt("seq", afterSeq)))
+                .sort(Sorts.ascending("seq")).batchSize(Math.min(limit, 1_000)).iterator()) {
+            while (out.size() < limit && cursor.hasNext()) {
+                FanoutGroup g = FanoutGroup.of(cursor.next());
+                int i = java.util.Collections.binarySearch(g.users(), userId); // sorted when written (newGroups)
+                if (i >= 0 && g.isOpen(i)) {
+                    out.add(g.openDelivery(i));
+                }
+            }
+        }
         return out;
     }
 

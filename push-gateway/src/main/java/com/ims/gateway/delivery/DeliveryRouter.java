@@ -50,7 +50,7 @@ public final class DeliveryRouter {
         }
         if (delivery.replayPage() == null) {
             log.warn("REPLAY_MORE without a page, ending the replay clientId={}", delivery.clientId());
-            return connection.finishSync() ? 1 : 0;
+            return connection.replayDone() ? 1 : 0;
         }
         connection.replayMore(delivery.replayPage());
         return 1;
@@ -58,7 +58,7 @@ public final class DeliveryRouter {
 
     private int replayDone(GatewayDelivery delivery) {
         Connection connection = addressed(delivery);
-        return connection != null && connection.finishSync() ? 1 : 0;
+        return connection != null && connection.replayDone() ? 1 : 0;
     }
 
     private int push(GatewayDelivery delivery, long now) {

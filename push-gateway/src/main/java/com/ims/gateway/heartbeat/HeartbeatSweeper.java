@@ -69,7 +69,7 @@ public final class HeartbeatSweeper implements Runnable {
         connection.releaseHandshake();
         if (connection.syncExpired(now)) {
             log.debug("sync timeout, releasing held deliveries clientId={}", connection.clientId());
-            connection.finishSync();
+            connection.syncTimedOut();
         }
         if (now >= connection.nextPingAt()) {
             if (ping[0] == null) {

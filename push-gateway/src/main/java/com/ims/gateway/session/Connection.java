@@ -2,8 +2,6 @@ package com.ims.gateway.session;
 
 import com.ims.protocol.internal.ReplayPage;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -65,19 +63,18 @@ public final class Connection {
     private SyncBuffer sync;
     /**
      * The replay page to ask for once the queue is written out (REPLAY_MORE came); null otherwise. While set, the sync
-     * does not time out: the client is still reading the page before it.
+     * does not time out: the client is still reading the page before it. Written under {@code this}; volatile so that
+     * the drain, which checks it after every queue it empties, takes the lock only when a page is pending.
      */
     private volatile ReplayPage pendingPage;
-    /** Takes the pending page atomically; a plain field rather than an AtomicReference object per connection. */
-    private static final VarHandle PENDING_PAGE;
-
-    static {
-        try {
-            PENDING_PAGE = MethodHandles.lookup().findVarHandle(Connection.class, "pendingPage", ReplayPage.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** The replay page asked for and not answered yet (no REPLAY_MORE or REPLAY_DONE since); guarded by {@code this}. */
+    private ReplayPage requestedPage;
+    /**
+     * Where the last accepted REPLAY_MORE ended ({@code afterSeq}); guarded by {@code this}. Each page ends later than the
+     * one before, so a REPLAY_MORE that does not is a repeat (notification-service handled a request or a connect twice,
+     * after a retried batch) and is ignored rather than start a second chain of pages.
+     */
+    private long pagedUpTo = -1;
     /** Sweeps left that try to let the container drop its handshake copy; touched by the sweeper thread only. */
     private byte handshakeReleaseTries = HANDSHAKE_RELEASE_TRIES;
     private static final byte HANDSHAKE_RELEASE_TRIES = 3;
@@ -183,18 +180,44 @@ public final class Connection {
         send(frame);
     }
 
-    /** A replayed delivery addressed to this connection: written at once, and remembered so the held copy is skipped. */
+    /**
+     * A replayed delivery addressed to this connection: written at once, and remembered so the held copy is skipped.
+     * While syncing, a frame the replay already sent (a repeated page) is dropped.
+     */
     public void deliverReplay(OutboundFrame frame) {
         synchronized (this) {
-            if (sync != null) {
-                sync.replayed(frame);
+            if (sync != null && !sync.replayed(frame)) {
+                return;
             }
             // Sent inside the lock so a concurrent finishSync cannot overtake it with newer held frames.
             send(frame);
         }
     }
 
-    /** Ends SYNCING (REPLAY_DONE or the sync timeout): flushes held frames in order, minus those replayed. */
+    /** The replay ended (REPLAY_DONE): no page is wanted any more, and SYNCING ends. */
+    public synchronized boolean replayDone() {
+        pendingPage = null;
+        requestedPage = null;
+        return finishSync();
+    }
+
+    /**
+     * The sync timed out: SYNCING ends, and a page asked for and not answered is asked for once more (the request or its
+     * answer may have been lost), so the backlog still comes, if no longer before the live messages.
+     */
+    public void syncTimedOut() {
+        ReplayPage retry;
+        synchronized (this) {
+            finishSync();
+            retry = requestedPage;
+            requestedPage = null;
+        }
+        if (retry != null && !closed.get()) {
+            hooks.replayNext(this, retry);
+        }
+    }
+
+    /** Ends SYNCING: flushes held frames in order, minus those replayed. */
     public synchronized boolean finishSync() {
         if (sync == null) {
             return false;
@@ -212,27 +235,39 @@ public final class Connection {
      * it, is written (by the drain). Works after the sync ended too (timed out), so the backlog still comes whole.
      */
     public void replayMore(ReplayPage next) {
-        if (closed.get()) {
-            return;
+        synchronized (this) {
+            if (closed.get() || next.afterSeq() <= pagedUpTo) {
+                return;
+            }
+            pagedUpTo = next.afterSeq();
+            requestedPage = null;
+            pendingPage = next;
         }
-        pendingPage = next;
         scheduleDrain();
     }
 
     /** Asks for the pending replay page, if any; called by the drain when the queue is empty. */
     private void requestPendingPage() {
-        ReplayPage next = (ReplayPage) PENDING_PAGE.getAndSet(this, (ReplayPage) null);
-        if (next == null || closed.get()) {
+        if (pendingPage == null) {
             return;
         }
+        ReplayPage next;
         synchronized (this) {
+            next = pendingPage;
+            if (next == null || closed.get()) {
+                return;
+            }
+            pendingPage = null;
+            requestedPage = next;
             if (sync != null) {
                 // The wait for the next page starts now: the time the client took to read the last one does not count.
+                // Together with clearing pendingPage, under the lock syncExpired takes: never an old deadline between.
                 sync.restartWait(System.currentTimeMillis());
             }
         }
         hooks.replayNext(this, next);
     }
+
 
     public synchronized boolean syncExpired(long now) {
         return sync != null && pendingPage == null && now >= sync.deadline;

@@ -45,13 +45,15 @@ final class SyncBuffer {
         return true;
     }
 
-    void replayed(OutboundFrame frame) {
-        if (frame.messageId() != null) {
-            if (replayedIds == null) {
-                replayedIds = new HashSet<>();
-            }
-            replayedIds.add(frame.messageId());
+    /** Remembers a replayed frame's id; false if the replay sent this id already (a repeated page). */
+    boolean replayed(OutboundFrame frame) {
+        if (frame.messageId() == null) {
+            return true;
         }
+        if (replayedIds == null) {
+            replayedIds = new HashSet<>();
+        }
+        return replayedIds.add(frame.messageId());
     }
 
     /** Held frames in arrival order, without those the replay already sent. */

@@ -55,10 +55,55 @@ class ConnectionReplayPageTest {
         connection.replayMore(next);
         connections.runWriters();
         connection.deliverReplay(frame("r2"));
-        connection.finishSync();
+        connection.replayDone();
         connections.runWriters();
 
         assertThat(connections.wire).containsExactly(text("r1"), "ask 7", text("r2"), text("live-1"));
+    }
+
+    @Test
+    void aRepeatedPageIsDroppedAndItsRepeatedEndStartsNoSecondChain() {
+        // notification-service handled the connect twice (its batch was retried): page 1 and its REPLAY_MORE come again.
+        Connection connection = connections.connection(hooks, System.currentTimeMillis(), SYNC_TIMEOUT);
+        connection.deliverReplay(frame("r1"));
+        connection.replayMore(next);
+        connection.deliverReplay(frame("r1"));
+        connection.replayMore(next);
+        connections.runWriters();
+
+        assertThat(connections.wire).containsExactly(text("r1"), "ask 7");
+        assertThat(asked).containsExactly(next);
+    }
+
+    @Test
+    void aSyncTimeoutWhileAPageRequestIsUnansweredAsksOnceMore() {
+        long start = System.currentTimeMillis();
+        Connection connection = connections.connection(hooks, start, SYNC_TIMEOUT);
+        connection.deliverReplay(frame("r1"));
+        connection.replayMore(next);
+        connections.runWriters();
+        assertThat(asked).containsExactly(next);
+
+        // No answer (the request or the page was lost): the sync ends, and the same page is asked for again, once.
+        assertThat(connection.syncExpired(System.currentTimeMillis() + 2 * SYNC_TIMEOUT)).isTrue();
+        connection.syncTimedOut();
+        connection.syncTimedOut();
+        assertThat(asked).containsExactly(next, next);
+        assertThat(connection.state()).isEqualTo(ConnectionState.LIVE);
+    }
+
+    @Test
+    void anAnsweredRequestIsNotAskedAgainWhenTheSyncTimesOut() {
+        Connection connection = connections.connection(hooks, System.currentTimeMillis(), SYNC_TIMEOUT);
+        connection.deliverReplay(frame("r1"));
+        connection.replayMore(next);
+        connections.runWriters();
+        connection.deliverReplay(frame("r2"));
+        connection.replayMore(next.next(9, 1));
+        connection.syncTimedOut();
+        assertThat(asked).as("the pending page goes when the queue is written, not twice").containsExactly(next);
+        connections.runWriters();
+        assertThat(asked).containsExactly(next, next.next(9, 1));
     }
 
     @Test
@@ -78,7 +123,7 @@ class ConnectionReplayPageTest {
     @Test
     void aReplayThatOutlastedTheSyncStillAsksForTheRest() {
         Connection connection = connections.connection(hooks, System.currentTimeMillis(), SYNC_TIMEOUT);
-        connection.finishSync();
+        connection.syncTimedOut();
         connection.replayMore(next);
         connections.runWriters();
         assertThat(asked).containsExactly(next);
