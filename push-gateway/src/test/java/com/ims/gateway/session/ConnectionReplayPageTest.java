@@ -77,11 +77,7 @@ class ConnectionReplayPageTest {
 
     @Test
     void aSyncTimeoutWhileAPageRequestIsUnansweredAsksOnceMore() {
-        long start = System.currentTimeMillis();
-        Connection connection = connections.connection(hooks, start, SYNC_TIMEOUT);
-        connection.deliverReplay(frame("r1"));
-        connection.replayMore(next);
-        connections.runWriters();
+        Connection connection = firstPageWritten();
         assertThat(asked).containsExactly(next);
 
         // No answer (the request or the page was lost): the sync ends, and the same page is asked for again, once.
@@ -94,10 +90,7 @@ class ConnectionReplayPageTest {
 
     @Test
     void anAnsweredRequestIsNotAskedAgainWhenTheSyncTimesOut() {
-        Connection connection = connections.connection(hooks, System.currentTimeMillis(), SYNC_TIMEOUT);
-        connection.deliverReplay(frame("r1"));
-        connection.replayMore(next);
-        connections.runWriters();
+        Connection connection = firstPageWritten();
         connection.deliverReplay(frame("r2"));
         connection.replayMore(next.next(9, 1));
         connection.syncTimedOut();
@@ -138,6 +131,15 @@ class ConnectionReplayPageTest {
         connection.replayMore(next);
         connections.runWriters();
         assertThat(asked).isEmpty();
+    }
+
+    /** A syncing connection that got page 1 (r1), then REPLAY_MORE, and wrote it: {@code next} is asked for. */
+    private Connection firstPageWritten() {
+        Connection connection = connections.connection(hooks, System.currentTimeMillis(), SYNC_TIMEOUT);
+        connection.deliverReplay(frame("r1"));
+        connection.replayMore(next);
+        connections.runWriters();
+        return connection;
     }
 
     private static OutboundFrame frame(String id) {
