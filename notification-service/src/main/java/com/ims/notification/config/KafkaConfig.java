@@ -87,7 +87,23 @@ public class KafkaConfig {
         return f;
     }
 
-    /** Presence events and receipts: one thread each, batches. */
+    /**
+     * Receipts: one thread, batches, each poll waiting up to {@code receipts-batch-wait} for receipts to gather, so that
+     * a fan-out group is rewritten once for many acks rather than once per gateway flush.
+     */
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, byte[]> receiptsContainerFactory(KafkaProperties kafka,
+                                                                                     NotificationProperties properties) {
+        Map<String, Object> props = consumerProps(kafka);
+        long waitMs = properties.kafka().receiptsBatchWait().toMillis();
+        if (waitMs > 0) {
+            props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1 << 20);
+            props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) waitMs);
+        }
+        return batchFactory(new DefaultKafkaConsumerFactory<>(props, new StringDeserializer(), new ByteArrayDeserializer()));
+    }
+
+    /** Presence events: one thread, batches. */
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, byte[]> eventsContainerFactory(
             ConsumerFactory<String, byte[]> imsConsumerFactory) {

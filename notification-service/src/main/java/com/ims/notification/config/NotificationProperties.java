@@ -30,7 +30,7 @@ public record NotificationProperties(
     public NotificationProperties {
         jwt = jwt == null ? new Jwt(null, null, null, null) : jwt;
         network = network == null ? new Network(null, null, null) : network;
-        kafka = kafka == null ? new Kafka((short) 1, 3, Duration.ofSeconds(10)) : kafka;
+        kafka = kafka == null ? new Kafka((short) 1, 3, Duration.ofSeconds(10), Duration.ofMillis(600)) : kafka;
         producerApi = producerApi == null ? new ProducerApi(200, 512 * 1024, 10_000) : producerApi;
         delivery = delivery == null ? new Delivery(5_000, null, null, null, null, 1_000, null, 10_000) : delivery;
         roles = roles == null ? new Roles(0, null) : roles;
@@ -70,12 +70,16 @@ public record NotificationProperties(
      * @param replication       replication factor of the topics this service declares
      * @param ingestConcurrency consumer threads of the ingest listener (at most the partition count is useful)
      * @param sendTimeout       how long a REST call waits for the broker's ack before answering 503
+     * @param receiptsBatchWait how long a receipts poll waits for receipts to gather on the broker (default 600 ms):
+     *                          a fan-out group is then rewritten once for the acks of about three gateway flushes
+     *                          instead of once per flush; statuses show DELIVERED and ACKED up to that much later
      */
-    public record Kafka(short replication, int ingestConcurrency, Duration sendTimeout) {
+    public record Kafka(short replication, int ingestConcurrency, Duration sendTimeout, Duration receiptsBatchWait) {
         public Kafka {
             replication = replication <= 0 ? 1 : replication;
             ingestConcurrency = ingestConcurrency <= 0 ? 3 : ingestConcurrency;
             sendTimeout = sendTimeout == null ? Duration.ofSeconds(10) : sendTimeout;
+            receiptsBatchWait = receiptsBatchWait == null ? Duration.ofMillis(600) : receiptsBatchWait;
         }
     }
 

@@ -37,7 +37,7 @@ public class ReceiptListener {
     }
 
     @KafkaListener(id = "ims-notification-receipts", topics = Topics.RECEIPTS, groupId = "ims-notification-receipts",
-            containerFactory = "eventsContainerFactory", batch = "true")
+            containerFactory = "receiptsContainerFactory", batch = "true")
     public void onBatch(List<ConsumerRecord<String, byte[]>> records, Acknowledgment ack) {
         List<ReceiptBatch> batches = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> r : records) {
