@@ -268,7 +268,6 @@ public final class Connection {
         hooks.replayNext(this, next);
     }
 
-
     public synchronized boolean syncExpired(long now) {
         return sync != null && pendingPage == null && now >= sync.deadline;
     }
