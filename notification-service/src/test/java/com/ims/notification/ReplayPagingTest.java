@@ -135,6 +135,25 @@ class ReplayPagingTest extends ServiceTestBase {
         }
     }
 
+    @Test
+    void aPageThatCannotBeMadeLeavesTheRestOfTheReplayToTheSweeper() {
+        ReplayService replay = new ReplayService(deliveryStore, gatewayRouter, 100, Duration.ofSeconds(30), Duration.ofMinutes(1), Runnable::run);
+        String tenant = "t-" + Fixtures.uid();
+        store(tenant, "m1", "m2", "m3", "m4", "m5");
+        seqs(tenant, 5);
+        try (GatewaySim gateway = GatewaySim.create()) {
+            online(tenant, "u", gateway.id);
+            replay.replayAll(tenant, List.of(new ReplayService.Connection("u", gateway.id, "c-u",
+                    ReplayPage.first(2, 1 << 20))), Instant.now());
+            await().atMost(WAIT).until(() -> gateway.replayMore("c-u").size() == 1);
+            assertThat(nextAttemptAt(tenant, "m3")).as("paging: not timed").isNull();
+
+            // What PresenceEventListener does when the page request for m3.. fails for good.
+            replay.leaveRestToSweeper(tenant, "u", gateway.replayMore("c-u").getFirst().replayPage().afterSeq(), Instant.now());
+            assertThat(List.of("m3", "m4", "m5")).allSatisfy(id -> assertThat(nextAttemptAt(tenant, id)).isNotNull());
+        }
+    }
+
     private static void store(String tenant, String... ids) {
         for (String id : ids) {
             send(tenant, id, "{}");

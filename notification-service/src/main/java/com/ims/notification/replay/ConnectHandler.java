@@ -58,6 +58,11 @@ public class ConnectHandler {
         return sends;
     }
 
+    /** A page request that failed for good: the rest of that replay goes to the sweeper. */
+    public void onReplayPageFailed(PresenceEvent event) {
+        replay.leaveRestToSweeper(event.tenant(), event.userId(), event.replayPage().afterSeq(), clock.instant());
+    }
+
     /** A gateway wrote a connection's last replay page and asks for the next one. */
     public List<CompletableFuture<?>> onReplayNext(PresenceEvent event) {
         List<CompletableFuture<?>> sends = replay.nextPage(event.tenant(), new ReplayService.Connection(event.userId(),

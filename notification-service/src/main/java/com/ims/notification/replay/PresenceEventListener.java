@@ -94,7 +94,10 @@ public class PresenceEventListener {
         return sends;
     }
 
-    /** One page request; a failure that is not an outage costs this replay its page (the sweeper sends the rest). */
+    /**
+     * One page request; a failure that is not an outage ends this replay's paging, and the sweeper sends the rest while
+     * the user is online.
+     */
     private List<CompletableFuture<?>> nextPage(PresenceEvent request) {
         try {
             return handler.onReplayNext(request);
@@ -102,8 +105,9 @@ public class PresenceEventListener {
             if (Failures.isTransient(e)) {
                 throw e;
             }
-            log.error("replay page failed tenant={} userId={} clientId={}", request.tenant(), request.userId(),
-                    request.clientId(), e);
+            log.error("replay page failed, the rest goes to the sweeper tenant={} userId={} clientId={}",
+                    request.tenant(), request.userId(), request.clientId(), e);
+            handler.onReplayPageFailed(request);
             return List.of();
         }
     }

@@ -206,11 +206,24 @@ public class ReplayService implements AutoCloseable {
         Page sent = pages.send(c, open, open.size(), open.size() > Math.min(left, page.maxFrames()));
         pages.markSent();
         if (!sent.more() && page.replayed() + sent.keys().size() >= limit) {
-            long after = sent.lastSeq();
-            timerWriter.execute(() -> scheduleForSweeper(store.openDeliveriesAfter(tenant, c.userId(), after,
-                    Integer.MAX_VALUE).stream().filter(d -> !d.expiredAt(now)).toList(), now));
+            leaveRestToSweeper(tenant, c.userId(), sent.lastSeq(), now);
         }
         return pages.sends;
+    }
+
+    /**
+     * The user's open deliveries after {@code afterSeq} get redelivery timers (on the timer thread): a replay that ended
+     * at the limit, or a page that could not be made, leaves them to the sweeper rather than to the next connect.
+     */
+    public void leaveRestToSweeper(String tenant, String userId, long afterSeq, Instant now) {
+        timerWriter.execute(() -> {
+            try {
+                scheduleForSweeper(store.openDeliveriesAfter(tenant, userId, afterSeq, Integer.MAX_VALUE).stream()
+                        .filter(d -> !d.expiredAt(now)).toList(), now);
+            } catch (RuntimeException e) {
+                log.warn("replay backlog not read for its timers tenant={} userId={} error={}", tenant, userId, e.toString());
+            }
+        });
     }
 
     /** What one connection's page sent, whether more follows on request, and the last sequence it covered. */

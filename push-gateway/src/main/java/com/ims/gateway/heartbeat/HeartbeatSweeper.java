@@ -67,9 +67,8 @@ public final class HeartbeatSweeper implements Runnable {
             return;
         }
         connection.releaseHandshake();
-        if (connection.syncExpired(now)) {
-            log.debug("sync timeout, releasing held deliveries clientId={}", connection.clientId());
-            connection.syncTimedOut();
+        if (connection.syncTimedOut(now)) {
+            log.debug("sync timeout, released held deliveries clientId={}", connection.clientId());
         }
         if (now >= connection.nextPingAt()) {
             if (ping[0] == null) {

@@ -202,12 +202,18 @@ public final class Connection {
     }
 
     /**
-     * The sync timed out: SYNCING ends, and a page asked for and not answered is asked for once more (the request or its
-     * answer may have been lost), so the backlog still comes, if no longer before the live messages.
+     * Ends the sync if it timed out at {@code now} ({@link #syncExpired}, checked under the same lock, so a page asked
+     * for in between keeps it): SYNCING ends, and a page asked for and not answered is asked for once more (the request
+     * or its answer may have been lost), so the backlog still comes, if no longer before the live messages.
+     *
+     * @return whether the sync ended here
      */
-    public void syncTimedOut() {
+    public boolean syncTimedOut(long now) {
         ReplayPage retry;
         synchronized (this) {
+            if (!syncExpired(now)) {
+                return false;
+            }
             finishSync();
             retry = requestedPage;
             requestedPage = null;
@@ -215,6 +221,7 @@ public final class Connection {
         if (retry != null && !closed.get()) {
             hooks.replayNext(this, retry);
         }
+        return true;
     }
 
     /** Ends SYNCING: flushes held frames in order, minus those replayed. */

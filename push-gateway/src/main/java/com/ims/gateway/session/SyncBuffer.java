@@ -17,6 +17,7 @@ final class SyncBuffer {
 
     private List<OutboundFrame> held;
     private Set<String> replayedIds;
+    private Set<String> heldIds;
     private final int maxHeld;
     private final long timeout;
     /** When the sync ends without REPLAY_DONE; moved on each time the connection asks for another replay page. */
@@ -33,8 +34,17 @@ final class SyncBuffer {
         deadline = now + timeout;
     }
 
-    /** False when the hold is full: the connection is then treated as too slow. */
+    /**
+     * Holds a live frame until the sync ends; false when the hold is full (the connection is then treated as too slow).
+     * A frame whose id the replay already sent, or the hold already has, is a repeat and is dropped, not held: the
+     * sweeper resends deliveries unacked for {@code redelivery-after}, and during a long paged replay those are the
+     * pages a slow client is still reading, which would otherwise fill the hold.
+     */
     boolean hold(OutboundFrame frame) {
+        String id = frame.messageId();
+        if (id != null && ((replayedIds != null && replayedIds.contains(id)) || (heldIds != null && heldIds.contains(id)))) {
+            return true;
+        }
         if (held == null) {
             held = new ArrayList<>();
         }
@@ -42,6 +52,12 @@ final class SyncBuffer {
             return false;
         }
         held.add(frame);
+        if (id != null) {
+            if (heldIds == null) {
+                heldIds = new HashSet<>();
+            }
+            heldIds.add(id);
+        }
         return true;
     }
 
@@ -69,6 +85,7 @@ final class SyncBuffer {
             }
         }
         held = null;
+        heldIds = null;
         replayedIds = null;
         return out;
     }

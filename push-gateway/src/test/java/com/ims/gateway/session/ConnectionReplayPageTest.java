@@ -62,6 +62,24 @@ class ConnectionReplayPageTest {
     }
 
     @Test
+    void copiesOfReplayedOrHeldMessagesResentDuringTheSyncAreNotHeldAgain() {
+        // The sweeper resends what a slow client has not acked within redelivery-after: during a long paged replay,
+        // the pages it is still reading. The hold (10 here) must not fill with them.
+        Connection connection = connections.connection(hooks, System.currentTimeMillis(), SYNC_TIMEOUT);
+        connection.deliverReplay(frame("r1"));
+        connection.deliverLive(frame("live-1"));
+        for (int i = 0; i < 20; i++) {
+            connection.deliverLive(frame("r1"));
+            connection.deliverLive(frame("live-1"));
+        }
+        connection.replayDone();
+        connections.runWriters();
+
+        assertThat(connection.isClosed()).as("not closed as too slow").isFalse();
+        assertThat(connections.wire).containsExactly(text("r1"), text("live-1"));
+    }
+
+    @Test
     void aRepeatedPageIsDroppedAndItsRepeatedEndStartsNoSecondChain() {
         // notification-service handled the connect twice (its batch was retried): page 1 and its REPLAY_MORE come again.
         Connection connection = connections.connection(hooks, System.currentTimeMillis(), SYNC_TIMEOUT);
@@ -81,9 +99,10 @@ class ConnectionReplayPageTest {
         assertThat(asked).containsExactly(next);
 
         // No answer (the request or the page was lost): the sync ends, and the same page is asked for again, once.
-        assertThat(connection.syncExpired(System.currentTimeMillis() + 2 * SYNC_TIMEOUT)).isTrue();
-        connection.syncTimedOut();
-        connection.syncTimedOut();
+        long later = System.currentTimeMillis() + 2 * SYNC_TIMEOUT;
+        assertThat(connection.syncTimedOut(System.currentTimeMillis())).as("still within the wait").isFalse();
+        assertThat(connection.syncTimedOut(later)).isTrue();
+        assertThat(connection.syncTimedOut(later)).isFalse();
         assertThat(asked).containsExactly(next, next);
         assertThat(connection.state()).isEqualTo(ConnectionState.LIVE);
     }
@@ -93,7 +112,8 @@ class ConnectionReplayPageTest {
         Connection connection = firstPageWritten();
         connection.deliverReplay(frame("r2"));
         connection.replayMore(next.next(9, 1));
-        connection.syncTimedOut();
+        assertThat(connection.syncTimedOut(System.currentTimeMillis() + 2 * SYNC_TIMEOUT))
+                .as("a page pending: the client is still reading, the sync stays").isFalse();
         assertThat(asked).as("the pending page goes when the queue is written, not twice").containsExactly(next);
         connections.runWriters();
         assertThat(asked).containsExactly(next, next.next(9, 1));
@@ -116,7 +136,7 @@ class ConnectionReplayPageTest {
     @Test
     void aReplayThatOutlastedTheSyncStillAsksForTheRest() {
         Connection connection = connections.connection(hooks, System.currentTimeMillis(), SYNC_TIMEOUT);
-        connection.syncTimedOut();
+        assertThat(connection.syncTimedOut(System.currentTimeMillis() + 2 * SYNC_TIMEOUT)).isTrue();
         connection.replayMore(next);
         connections.runWriters();
         assertThat(asked).containsExactly(next);
