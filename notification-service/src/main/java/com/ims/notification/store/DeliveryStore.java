@@ -222,14 +222,7 @@ public class DeliveryStore {
 
     /** A user's unacknowledged deliveries, oldest (lowest seq) first. Expired ones may be among them: callers skip them. */
     public List<OpenDelivery> openDeliveries(String tenant, String userId, int limit) {
-        List<OpenDelivery> out = new ArrayList<>();
-        deliveries.find(Filters.and(Filters.eq("tenant", tenant), Filters.eq("userId", userId), Filters.in("status", OPEN)))
-                .sort(Sorts.ascending("seq"))
-                .limit(limit)
-                .forEach(d -> out.add(OpenDelivery.fromDocument(d)));
-        out.addAll(fanouts.open(tenant, List.of(userId)));
-        out.sort(Comparator.comparingLong(OpenDelivery::seq));
-        return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
+        return openDeliveriesAfter(tenant, userId, -1, limit); // sequences are offsets, never negative
     }
 
     /**
