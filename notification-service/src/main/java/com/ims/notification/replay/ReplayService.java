@@ -169,22 +169,23 @@ public class ReplayService implements AutoCloseable {
      * the user is online (a delivery stored while its user was offline has no timer). On the timer thread.
      */
     private void scheduleForSweeper(List<OpenDelivery> rest, Instant now) {
-        if (rest.isEmpty()) {
-            return;
+        if (!rest.isEmpty()) {
+            timerWriter.execute(() -> writeTimers(rest, now));
         }
+    }
+
+    private void writeTimers(List<OpenDelivery> rest, Instant now) {
         Map<String, Instant> due = new HashMap<>();
         Map<String, Integer> position = new HashMap<>();
         Instant from = now.plus(redeliveryAfter);
         for (OpenDelivery d : rest) {
             due.put(d.key(), from.plusMillis(position.merge(d.userId(), 1, Integer::sum) - 1));
         }
-        timerWriter.execute(() -> {
-            try {
-                store.scheduleBy(due);
-            } catch (RuntimeException e) {
-                log.warn("replay backlog timers not written count={} error={}", due.size(), e.toString());
-            }
-        });
+        try {
+            store.scheduleBy(due);
+        } catch (RuntimeException e) {
+            log.warn("replay backlog timers not written count={} error={}", due.size(), e.toString());
+        }
     }
 
     private static int firstPageCandidates(Connection c, List<OpenDelivery> own) {
@@ -218,7 +219,7 @@ public class ReplayService implements AutoCloseable {
     public void leaveRestToSweeper(String tenant, String userId, long afterSeq, Instant now) {
         timerWriter.execute(() -> {
             try {
-                scheduleForSweeper(store.openDeliveriesAfter(tenant, userId, afterSeq, Integer.MAX_VALUE).stream()
+                writeTimers(store.openDeliveriesAfter(tenant, userId, afterSeq, Integer.MAX_VALUE).stream()
                         .filter(d -> !d.expiredAt(now)).toList(), now);
             } catch (RuntimeException e) {
                 log.warn("replay backlog not read for its timers tenant={} userId={} error={}", tenant, userId, e.toString());
