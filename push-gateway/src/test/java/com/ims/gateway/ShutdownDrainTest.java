@@ -6,7 +6,6 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import com.ims.devplatform.TestPlatform;
@@ -36,7 +35,8 @@ class ShutdownDrainTest {
         try {
             DeliveryListener listener = context.getBean(DeliveryListener.class);
             await().atMost(Duration.ofSeconds(30)).until(listener::isAssigned);
-            int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+            // The port the gateway serves on, on either WebSocket server (Netty publishes its own there).
+            int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
             String token = DevTokens.mint(JwtSettings.DEV_SECRET, "u", List.of(), "stop-" + GATEWAY_ID, null,
                     Duration.ofMinutes(5));
             try (WsTestClient client = WsTestClient.connect(port, token)) {

@@ -47,7 +47,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -116,7 +115,8 @@ class TlsAndJwksGatewayTest {
                 "--ims.jwt.jwks-uri=http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks",
                 "--IMS_TLS_CERT=" + cert,
                 "--IMS_TLS_KEY=" + key);
-        port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
+        // The port the gateway serves on, on either WebSocket server (Netty publishes its own there).
+        port = gateway.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
         DeliveryListener listener = gateway.getBean(DeliveryListener.class);
         await().atMost(Duration.ofSeconds(30)).until(listener::isAssigned);
         trusting = HttpClient.newBuilder().sslContext(trusting(cert)).connectTimeout(Duration.ofSeconds(5)).build();

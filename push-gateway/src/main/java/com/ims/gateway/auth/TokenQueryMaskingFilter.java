@@ -81,6 +81,24 @@ public final class TokenQueryMaskingFilter extends OncePerRequestFilter {
         }
     }
 
+    /**
+     * The token of a {@code /ws} handshake, as this filter finds it: the {@code Authorization: Bearer} header wins over
+     * {@code ?token=} in {@code query} (the raw query string); null when there is neither. For WebSocket servers that
+     * do not pass through this filter (the Netty server), which never log the request either.
+     */
+    public static String token(String authorization, String query) {
+        String token = bearer(authorization);
+        if (token != null || query == null) {
+            return token;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.startsWith(PARAM + "=")) {
+                return decode(pair.substring(PARAM.length() + 1));
+            }
+        }
+        return null;
+    }
+
     private static String bearer(String header) {
         if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return header.substring(BEARER.length()).trim();

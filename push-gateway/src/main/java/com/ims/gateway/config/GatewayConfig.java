@@ -34,6 +34,7 @@ import com.ims.gateway.session.ConnectionHooks;
 import com.ims.gateway.session.ConnectionRegistry;
 import com.ims.gateway.session.GatewayState;
 import com.ims.gateway.session.GatewayWebSocketHandler;
+import com.ims.gateway.session.SocketEvents;
 import com.ims.gateway.session.OutboundFrame;
 import com.ims.protocol.CloseCodes;
 import com.ims.protocol.internal.ReplayPage;
@@ -166,12 +167,16 @@ public class GatewayConfig {
     }
 
     @Bean
-    GatewayWebSocketHandler gatewayWebSocketHandler(GatewayState state, ConnectionRegistry registry,
-                                                    ConnectionFactory factory, ClientFrameHandler frames,
-                                                    PresencePublisher presence, GatewayMetrics metrics,
-                                                    GatewayProperties properties) {
-        return new GatewayWebSocketHandler(state, registry, factory, frames, presence, metrics,
+    SocketEvents socketEvents(GatewayState state, ConnectionRegistry registry, ConnectionFactory factory,
+                              ClientFrameHandler frames, PresencePublisher presence, GatewayMetrics metrics,
+                              GatewayProperties properties) {
+        return new SocketEvents(state, registry, factory, frames, presence, metrics,
                 properties.ws().heartbeatInterval().toMillis(), properties.ws().heartbeatTimeout().toMillis());
+    }
+
+    @Bean
+    GatewayWebSocketHandler gatewayWebSocketHandler(SocketEvents events, ConnectionFactory factory) {
+        return new GatewayWebSocketHandler(events, factory);
     }
 
     @Bean

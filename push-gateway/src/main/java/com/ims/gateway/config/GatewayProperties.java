@@ -43,7 +43,18 @@ public record GatewayProperties(
             @DefaultValue("10s") Duration heartbeatTimeout,
             @DefaultValue("1s") Duration sweepPeriod,
             @DefaultValue("5s") Duration syncTimeout,
-            @DefaultValue("1000") int maxHeldDeliveries) {
+            @DefaultValue("1000") int maxHeldDeliveries,
+            @DefaultValue("tomcat") Server server,
+            @DefaultValue("0") int ioThreads,
+            @DefaultValue("30000") int maxConnections) {
+
+        /** Which WebSocket server serves the gateway's port (IMS_WS_SERVER); see docs/services/push-gateway.md. */
+        public enum Server { TOMCAT, NETTY }
+
+        /** Netty's event loop threads: {@code ioThreads}, or one per core when 0. */
+        public int eventLoops() {
+            return ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
+        }
 
         /** Origin patterns; blank means {@code *} in dev mode and none outside it (only Origin-less handshakes pass). */
         public List<String> originPatterns(boolean devMode) {

@@ -3,14 +3,11 @@ package com.ims.gateway.session;
 import com.ims.protocol.internal.ReplayPage;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
 
 import com.ims.gateway.inbound.FrameAssembler;
 import com.ims.gateway.inbound.InboundLimiter;
@@ -20,8 +17,9 @@ import com.ims.support.auth.Principal;
 
 /**
  * One authenticated WebSocket connection: who it belongs to, its bounded outbound queue, its heartbeat and replay state.
- * Every write goes through the queue and is drained by the shared writer pool, one drain at a time per connection, so
- * the caller (the Kafka listener, the sweeper, the socket's own thread) never blocks on the socket.
+ * Every write goes through the queue and is drained on the socket's writer (Tomcat: the shared writer pool; Netty: the
+ * channel's event loop), one drain at a time per connection, so the caller (the Kafka listener, the sweeper, the socket's
+ * own thread) never blocks on the socket.
  */
 public final class Connection {
 
@@ -31,18 +29,21 @@ public final class Connection {
     private final UserKey user;
     /** Roles and token expiry: the sweeper closes with 4003 when the token's exp passes. */
     private final Principal principal;
-    private final WebSocketSession session;
+    /** The socket and the executors its writes and closes run on, shared by many connections: none owns a thread or a timer. */
+    private final ClientSocket socket;
     private final long connectedAt;
     private final OutboundQueue queue;
-    /** Writer and closer pools shared by all connections; nothing here owns a thread or a timer. */
-    private final Executor writers;
-    private final Executor closers;
     private final ConnectionHooks hooks;
     private final InboundLimiter inbound;
-    /** Joins partial inbound messages (the container's receive buffer is small on purpose). */
+    /** Joins partial inbound messages (the container's receive buffer is small on purpose); null on Netty, which joins them. */
     private final FrameAssembler assembler;
     /** True while a drain task is queued or running: at most one writer per socket, as the WebSocket API requires. */
     private final AtomicBoolean draining = new AtomicBoolean();
+    /**
+     * Set by a drain that stopped because the socket's buffer is full (it keeps {@code draining}): the drain that
+     * {@link #resumeWrites()} starts takes over. Whoever clears it runs the next drain, so exactly one does.
+     */
+    private final AtomicBoolean stalled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     /**
      * Set by the closes that drop what is queued ({@link #close}, {@link #markClosed}, a failed write), never by
@@ -75,21 +76,18 @@ public final class Connection {
      * after a retried batch) and is ignored rather than start a second chain of pages.
      */
     private long pagedUpTo = -1;
-    /** Sweeps left that try to let the container drop its handshake copy; touched by the sweeper thread only. */
-    private byte handshakeReleaseTries = HANDSHAKE_RELEASE_TRIES;
-    private static final byte HANDSHAKE_RELEASE_TRIES = 3;
+    /** Whether the socket may still hold handshake data to let go of; touched by the sweeper thread only. */
+    private boolean handshakeHeld = true;
 
-    public Connection(String clientId, Principal principal, WebSocketSession session, long now, long pingInterval,
-                      long syncTimeout, int maxHeld, OutboundQueue queue, Executor writers, Executor closers,
-                      ConnectionHooks hooks, InboundLimiter inbound, FrameAssembler assembler) {
+    public Connection(String clientId, Principal principal, ClientSocket socket, long now, long pingInterval,
+                      long syncTimeout, int maxHeld, OutboundQueue queue, ConnectionHooks hooks,
+                      InboundLimiter inbound, FrameAssembler assembler) {
         this.clientId = clientId;
         this.principal = principal;
         this.user = new UserKey(principal.tenant(), principal.subject());
-        this.session = session;
+        this.socket = socket;
         this.connectedAt = now;
         this.queue = queue;
-        this.writers = writers;
-        this.closers = closers;
         this.hooks = hooks;
         this.inbound = inbound;
         this.assembler = assembler;
@@ -121,8 +119,8 @@ public final class Connection {
         return assembler;
     }
 
-    public WebSocketSession session() {
-        return session;
+    public ClientSocket socket() {
+        return socket;
     }
 
     public int queuedFrames() {
@@ -161,7 +159,14 @@ public final class Connection {
     /** Starts a drain unless one is queued or running: at most one writer per socket. */
     private void scheduleDrain() {
         if (draining.compareAndSet(false, true)) {
-            writers.execute(this::drain);
+            socket.writer().execute(this::drain);
+        }
+    }
+
+    /** The socket's buffer drained below its limit: the drain that stopped on it goes on (Netty's writability event). */
+    public void resumeWrites() {
+        if (stalled.compareAndSet(true, false)) {
+            socket.writer().execute(this::drain);
         }
     }
 
@@ -288,9 +293,7 @@ public final class Connection {
                     break;
                 }
                 try {
-                    if (!EncodedTextSender.send(nativeSession(), frame.utf8())) {
-                        session.sendMessage(frame.message());
-                    }
+                    socket.write(frame);
                     hooks.written(this, frame);
                 } catch (IOException | RuntimeException e) {
                     log.debug("write failed clientId={} userId={} error={}", clientId, user.userId(), e.toString());
@@ -299,7 +302,11 @@ public final class Connection {
                     closeQuietly(CloseStatus.SESSION_NOT_RELIABLE);
                     break;
                 }
+                if (!socket.writable() && stall()) {
+                    return;
+                }
             }
+            socket.flush();
             requestPendingPage();
             CloseStatus last = closeWhenDrained;
             if (last != null) {
@@ -319,8 +326,18 @@ public final class Connection {
         }
     }
 
-    private Object nativeSession() {
-        return session instanceof NativeWebSocketSession nativeSession ? nativeSession.getNativeSession() : null;
+    /**
+     * Stops this drain while the socket's buffer is full, keeping {@code draining} so no other drain starts: the frames
+     * wait in the bounded queue (a client that stays too slow fills it: 4010). What was handed over is flushed first,
+     * and if that alone brought the buffer below its limit, the drain goes on at once.
+     *
+     * @return true when this drain must return ({@link #resumeWrites()} starts the next one)
+     */
+    private boolean stall() {
+        stalled.set(true);
+        socket.flush();
+        // A writability event fired during the flush has already cleared the flag and started the next drain.
+        return !(socket.writable() && stalled.compareAndSet(true, false));
     }
 
     // ---- heartbeat ---------------------------------------------------------------------------------------------
@@ -344,22 +361,10 @@ public final class Connection {
         awaitingPongSince = 0;
     }
 
-    /**
-     * Lets the container forget the handshake request it keeps per socket ({@link HandshakeRelease}); called by the
-     * sweeper, tried on a few sweeps because the container's path to it exists only while no read is being dispatched.
-     */
+    /** Lets the server forget what it kept of the handshake (Tomcat: {@link HandshakeRelease}); called by the sweeper. */
     public void releaseHandshake() {
-        if (handshakeReleaseTries <= 0) {
-            return;
-        }
-        if (!HandshakeRelease.supported() || !(session instanceof NativeWebSocketSession nativeSession)) {
-            handshakeReleaseTries = 0;
-            return;
-        }
-        boolean released = HandshakeRelease.release(nativeSession.getNativeSession());
-        if (released || --handshakeReleaseTries == 0) {
-            handshakeReleaseTries = 0;
-            HandshakeRelease.report(released);
+        if (handshakeHeld && socket.releaseHandshake()) {
+            handshakeHeld = false;
         }
     }
 
@@ -376,7 +381,7 @@ public final class Connection {
             hooks.closing(this, code);
             queue.clear();
             CloseStatus status = new CloseStatus(code.code(), code.reason());
-            closers.execute(() -> closeQuietly(status));
+            socket.closer().execute(() -> closeQuietly(status));
         }
     }
 
@@ -426,7 +431,7 @@ public final class Connection {
     private void closeQuietly(CloseStatus status) {
         closed.set(true);
         try {
-            session.close(status);
+            socket.close(status);
         } catch (IOException | RuntimeException e) {
             log.debug("close failed clientId={} error={}", clientId, e.toString());
         }

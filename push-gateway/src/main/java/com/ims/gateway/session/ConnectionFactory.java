@@ -38,14 +38,20 @@ public final class ConnectionFactory {
         this.hooks = hooks;
     }
 
+    /** A connection on the servlet container's session: writes and closes on the shared pools. */
     public Connection create(Principal principal, WebSocketSession session, long now) {
         limitBlockingSends(session);
+        return create(principal, new SpringSessionSocket(session, writers, closers), now);
+    }
+
+    /** A connection on {@code socket}; partial client messages are joined here only for the servlet container's. */
+    public Connection create(Principal principal, ClientSocket socket, long now) {
         String clientId = Ids.newId();
-        return new Connection(clientId, shared(principal), session, now,
+        return new Connection(clientId, shared(principal), socket, now,
                 ws.heartbeatInterval().toMillis(), ws.syncTimeout().toMillis(), ws.maxHeldDeliveries(),
-                new OutboundQueue(outbound.maxFrames(), outbound.maxBytes()), writers, closers, hooks,
+                new OutboundQueue(outbound.maxFrames(), outbound.maxBytes()), hooks,
                 InboundLimiter.create(clientId, rateLimits, ws.floodFactor(), ws.floodWindow()),
-                new FrameAssembler(ws.maxFrameBytes()));
+                socket instanceof SpringSessionSocket ? new FrameAssembler(ws.maxFrameBytes()) : null);
     }
 
     /**

@@ -117,10 +117,10 @@ class ConnectDrainRaceTest {
 
     private static GatewayWebSocketHandler handler(GatewayState state, ConnectionRegistry registry, GatewayMetrics metrics,
                                                    PresencePublisher presence) {
-        return new GatewayWebSocketHandler(state, registry,
-                new ConnectionFactory(properties(), DIRECT, DIRECT, ConnectionHooks.NONE),
+        ConnectionFactory factory = new ConnectionFactory(properties(), DIRECT, DIRECT, ConnectionHooks.NONE);
+        return new GatewayWebSocketHandler(new SocketEvents(state, registry, factory,
                 new ClientFrameHandler(new ReceiptCollector(state.gatewayId(), 100, 100, () -> { }), metrics),
-                presence, metrics, 30_000, 10_000);
+                presence, metrics, 30_000, 10_000), factory);
     }
 
     private KafkaTemplate<String, Object> recordingTemplate() {
@@ -139,7 +139,8 @@ class ConnectDrainRaceTest {
 
     private static GatewayProperties properties() {
         GatewayProperties.Ws ws = new GatewayProperties.Ws(null, 65536, 20, 3, Duration.ofSeconds(5), 20,
-                Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(5), 1000);
+                Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(5), 1000,
+                GatewayProperties.Ws.Server.TOMCAT, 0, 30000);
         GatewayProperties.Outbound outbound = new GatewayProperties.Outbound(1000, 1 << 20, 1, Duration.ofSeconds(5));
         return new GatewayProperties(true, null, null, ws, outbound, null, null, null, null);
     }

@@ -18,10 +18,31 @@ class ConnectionRegistryTest {
 
     private int next;
 
+    /** A socket whose writes and closes never run: these tests look at the registry, not the wire. */
+    private static final ClientSocket SILENT = new ClientSocket() {
+        @Override
+        public void write(OutboundFrame frame) {
+        }
+
+        @Override
+        public void close(org.springframework.web.socket.CloseStatus status) {
+        }
+
+        @Override
+        public java.util.concurrent.Executor writer() {
+            return r -> { };
+        }
+
+        @Override
+        public java.util.concurrent.Executor closer() {
+            return r -> { };
+        }
+    };
+
     private Connection connection(String tenant, String user) {
         Principal principal = new Principal(user, tenant, List.of(), Set.of(), Long.MAX_VALUE);
-        return new Connection("c" + (next++), principal, null, 0, 1000, 1000, 10, new OutboundQueue(10, 10_000),
-                r -> { }, r -> { }, ConnectionHooks.NONE,
+        return new Connection("c" + (next++), principal, SILENT, 0, 1000, 1000, 10, new OutboundQueue(10, 10_000),
+                ConnectionHooks.NONE,
                 InboundLimiter.create("x", InboundLimiter.sharedConfig(10), 3, Duration.ofSeconds(5)),
                 new FrameAssembler(1000));
     }

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.NativeWebSocketSession;
 
 import com.ims.gateway.support.GatewayTestBase;
@@ -35,9 +36,10 @@ class IdleConnectionFootprintTest extends GatewayTestBase {
             client.awaitType("connected");
             Connection connection = registry.forUser(new UserKey(tenant, "idle")).getFirst();
 
-            assertThat(connection.session().getHandshakeHeaders().isEmpty()).isTrue();
-            assertThat(connection.session().getAttributes()).doesNotContainKey("ims.auth");
-            Object nativeSession = ((NativeWebSocketSession) connection.session()).getNativeSession();
+            WebSocketSession session = ((SpringSessionSocket) connection.socket()).session();
+            assertThat(session.getHandshakeHeaders().isEmpty()).isTrue();
+            assertThat(session.getAttributes()).doesNotContainKey("ims.auth");
+            Object nativeSession = ((NativeWebSocketSession) session).getNativeSession();
             // The tests run on Tomcat, whose layout HandshakeRelease knows; released within a few sweeps (50 ms here).
             assertThat(HandshakeRelease.supported()).isTrue();
             assertThat(EncodedTextSender.supported()).as("frames written from their one encoding").isTrue();

@@ -1,0 +1,199 @@
+package com.ims.gateway.netty;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.RejectedExecutionException;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.socket.CloseStatus;
+
+import com.ims.gateway.auth.AuthResult;
+import com.ims.gateway.auth.TokenQueryMaskingFilter;
+import com.ims.gateway.config.WebSocketConfig;
+import com.ims.gateway.session.Connection;
+import com.ims.protocol.CloseCodes;
+
+/**
+ * An HTTP connection to the Netty server before any upgrade: a {@code GET /ws} upgrade is checked (Origin: 403; not an
+ * upgrade: 400), its token verified off the event loop, and the channel becomes a WebSocket ({@link WsFrameHandler});
+ * every other request is relayed to the servlet container ({@link HttpRelay}). A refused token still gets the upgrade
+ * and then close code 4001, as on Tomcat, because a browser cannot read an HTTP error on a WebSocket handshake.
+ *
+ * @implNote The token never leaves this class: it is taken from the header or query here and handed to the verifier
+ *     only. Nothing in the Netty pipeline logs requests.
+ */
+final class FrontHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(FrontHandler.class);
+
+    private final NettyEdge edge;
+    /** Non-null once a request was relayed: the keep-alive connection's requests go on through it. */
+    private HttpRelay relay;
+    /** True while the parts of a relayed request are arriving. */
+    private boolean relaying;
+
+    FrontHandler(NettyEdge edge) {
+        this.edge = edge;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request && isWebSocketPath(request.uri())) {
+            ReferenceCountUtil.release(msg);
+            relaying = false;
+            upgrade(ctx, request);
+            return;
+        }
+        if (msg instanceof HttpRequest) {
+            relaying = true;
+        }
+        if (relaying && msg instanceof HttpObject) {
+            if (relay == null) {
+                relay = new HttpRelay(ctx.channel(), edge);
+            }
+            relay.forward((HttpObject) msg);
+            if (msg instanceof LastHttpContent) {
+                relaying = false;
+            }
+            return;
+        }
+        // The rest of a /ws request (its empty last part), or anything after a refused one.
+        ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (relay != null) {
+            relay.close();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("http connection error remote={} error={}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    static boolean isWebSocketPath(String uri) {
+        int query = uri.indexOf('?');
+        String path = query < 0 ? uri : uri.substring(0, query);
+        return path.equals(WebSocketConfig.PATH);
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, HttpRequest request) {
+        if (request.method() != HttpMethod.GET || !request.headers().containsValue(HttpHeaderNames.UPGRADE,
+                HttpHeaderValues.WEBSOCKET, true)) {
+            respond(ctx, HttpResponseStatus.BAD_REQUEST, "Can \"Upgrade\" only to \"WebSocket\".");
+            return;
+        }
+        if (!edge.origins().allows(request.headers().get(HttpHeaderNames.ORIGIN),
+                request.headers().get(HttpHeaderNames.HOST), edge.tls())) {
+            respond(ctx, HttpResponseStatus.FORBIDDEN, "");
+            return;
+        }
+        String version = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+        if (!"13".equals(version)) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        String token = TokenQueryMaskingFilter.token(request.headers().get(HttpHeaderNames.AUTHORIZATION),
+                rawQuery(request.uri()));
+        // The handshake request, without the token's header, is all the upgrade needs (its key and version).
+        FullHttpRequest handshake = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), "/ws",
+                Unpooled.EMPTY_BUFFER, request.headers().copy().remove(HttpHeaderNames.AUTHORIZATION),
+                io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        ctx.channel().config().setAutoRead(false);
+        try {
+            edge.verifiers().execute(() -> {
+                AuthResult auth = edge.authenticator().authenticate(token);
+                ctx.executor().execute(() -> accept(ctx, handshake, auth));
+            });
+        } catch (RejectedExecutionException busy) {
+            ctx.channel().config().setAutoRead(true);
+            respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many handshakes; retry");
+        }
+    }
+
+    private void accept(ChannelHandlerContext ctx, FullHttpRequest request, AuthResult auth) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(edge.url(), null, edge.decoderConfig());
+        handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) done -> {
+            if (!done.isSuccess()) {
+                log.debug("upgrade failed remote={} error={}", ctx.channel().remoteAddress(), String.valueOf(done.cause()));
+                ctx.close();
+                return;
+            }
+            upgraded(ctx, auth);
+        });
+    }
+
+    private void upgraded(ChannelHandlerContext ctx, AuthResult auth) {
+        NettySocket socket = new NettySocket(ctx.channel(), edge.closeWaitMillis());
+        if (!(auth instanceof AuthResult.Authenticated authenticated)) {
+            edge.events().refused(((AuthResult.Refused) auth).reason(), ctx.channel().remoteAddress());
+            closeWith(socket, CloseCodes.UNAUTHORIZED);
+            return;
+        }
+        Connection connection = edge.events().opened(authenticated.principal(),
+                principal -> edge.factory().create(principal, socket, System.currentTimeMillis()));
+        if (connection == null) {
+            closeWith(socket, CloseCodes.SERVICE_RESTART);
+            return;
+        }
+        ctx.pipeline().addLast("ws-aggregator", new WebSocketFrameAggregator(edge.maxFrameBytes()));
+        ctx.pipeline().addLast("ws-frames", new WsFrameHandler(edge.events(), connection, edge.maxFrameBytes()));
+        ctx.pipeline().remove(this);
+        if (!ctx.channel().isActive()) {
+            // Closed during the upgrade, before the frame handler could hear of it.
+            edge.events().closed(connection, 1006);
+        }
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    private static void closeWith(NettySocket socket, CloseCodes code) {
+        socket.close(new CloseStatus(code.code(), code.reason()));
+    }
+
+    private static String rawQuery(String uri) {
+        int query = uri.indexOf('?');
+        return query < 0 ? null : uri.substring(query + 1);
+    }
+
+    private void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain;charset=UTF-8");
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    static String address(Object remote) {
+        return remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(remote);
+    }
+}

@@ -1,0 +1,143 @@
+package com.ims.gateway.netty;
+
+import java.net.InetAddress;
+import java.util.ArrayDeque;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Relays the HTTP requests of one front connection (admin API, actuator, demo page: everything but {@code /ws}) to the
+ * servlet container on its loopback port, over one backend connection opened on the first request and kept as long as
+ * the front one, and relays the responses back as they come. Each request carries the {@link FrontPeer} header, so
+ * the container sees the client's address and scheme, not the relay's.
+ */
+final class HttpRelay {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpRelay.class);
+
+    private final Channel front;
+    private final NettyEdge edge;
+    /** Request parts that arrived before the backend connection was up. */
+    private final ArrayDeque<HttpObject> pending = new ArrayDeque<>();
+    private Channel backend;
+    private boolean connecting;
+    private boolean closed;
+
+    HttpRelay(Channel front, NettyEdge edge) {
+        this.front = front;
+        this.edge = edge;
+    }
+
+    /** Called on the front channel's event loop, as are all of this relay's steps. */
+    void forward(HttpObject part) {
+        if (part instanceof HttpRequest request) {
+            request.headers().set(FrontPeer.HEADER, edge.peer().header(front.remoteAddress(), edge.tls()));
+        }
+        if (backend != null && backend.isActive()) {
+            backend.writeAndFlush(part);
+            return;
+        }
+        pending.add(part);
+        if (!connecting) {
+            connect();
+        }
+    }
+
+    void close() {
+        closed = true;
+        pending.forEach(ReferenceCountUtil::release);
+        pending.clear();
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    private void connect() {
+        connecting = true;
+        front.config().setAutoRead(false);
+        new Bootstrap().group(front.eventLoop()).channel(edge.transport().clientChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(new HttpClientCodec(), new Responses());
+                    }
+                })
+                .connect(InetAddress.getLoopbackAddress(), edge.backendPort())
+                .addListener((ChannelFutureListener) connected -> {
+                    connecting = false;
+                    if (!connected.isSuccess()) {
+                        log.warn("relay to the servlet container failed port={} error={}", edge.backendPort(),
+                                String.valueOf(connected.cause()));
+                        pending.forEach(ReferenceCountUtil::release);
+                        pending.clear();
+                        badGateway();
+                        return;
+                    }
+                    backend = connected.channel();
+                    if (closed) {
+                        backend.close();
+                        return;
+                    }
+                    while (!pending.isEmpty()) {
+                        backend.write(pending.poll());
+                    }
+                    backend.flush();
+                    front.config().setAutoRead(true);
+                });
+    }
+
+    private void badGateway() {
+        DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.BAD_GATEWAY, Unpooled.EMPTY_BUFFER);
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        front.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** The container's responses, part by part, to the front connection; its close closes the front one. */
+    private final class Responses extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (front.isActive()) {
+                front.writeAndFlush(msg);
+            } else {
+                ReferenceCountUtil.release(msg);
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            backend = null;
+            if (front.isActive()) {
+                front.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("relay error error={}", cause.toString());
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package com.ims.gateway.netty;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.IntConsumer;
+import java.util.function.IntSupplier;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The gateway's port on Netty (IMS_WS_SERVER=netty): {@code /ws} served here, everything else relayed to the servlet
+ * container ({@link FrontHandler}). Started once the container runs (its port is the relay's target) and stopped after
+ * the gateway's drain, so clients get their 1012 through it.
+ *
+ * @implNote Sockets are spread over a few event loops (one per core by default); a socket's reads, writes and closes
+ *     all run on its loop, so nothing hands a read from one thread to another and nothing blocks a loop: token
+ *     verification runs on {@code verifiers}, Kafka sends on the outbox thread.
+ */
+public final class NettyServer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
+    /** A socket's channel buffer limits: the drain stops above the high mark, resumes below the low one. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+    static final int MAX_INITIAL_LINE = 8192;
+    static final int MAX_HEADERS = 16 * 1024;
+
+    private final Function<Integer, NettyEdge> edges;
+    private final InetAddress address;
+    private final int requestedPort;
+    private final int eventLoops;
+    private final int maxConnections;
+    private final SslContext ssl;
+    private final IntSupplier backendPort;
+    private final IntConsumer publishPort;
+    private final AtomicInteger open = new AtomicInteger();
+    private volatile EventLoopGroup group;
+    private volatile Channel server;
+    private volatile int port = -1;
+
+    /**
+     * @param edges builds the channels' shared settings given the servlet container's port
+     * @param ssl   null for plain ws://
+     * @param publishPort told the port once bound ({@code local.server.port}: the port the gateway serves on)
+     */
+    public NettyServer(Function<Integer, NettyEdge> edges, InetAddress address, int port, int eventLoops,
+                       int maxConnections, SslContext ssl, IntSupplier backendPort, IntConsumer publishPort) {
+        this.edges = edges;
+        this.address = address;
+        this.requestedPort = port;
+        this.eventLoops = eventLoops;
+        this.maxConnections = maxConnections;
+        this.ssl = ssl;
+        this.backendPort = backendPort;
+        this.publishPort = publishPort;
+    }
+
+    /** The port it listens on; -1 before it started. */
+    public int port() {
+        return port;
+    }
+
+    public int openSockets() {
+        return open.get();
+    }
+
+    @Override
+    public void start() {
+        int backend = backendPort.getAsInt();
+        NettyEdge edge = edges.apply(backend);
+        Transport transport = edge.transport();
+        group = new MultiThreadIoEventLoopGroup(eventLoops, new DefaultThreadFactory("ws-io", true), transport.handlers());
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        if (open.incrementAndGet() > maxConnections) {
+                            open.decrementAndGet();
+                            channel.close();
+                            return;
+                        }
+                        channel.closeFuture().addListener(closed -> open.decrementAndGet());
+                        if (ssl != null) {
+                            channel.pipeline().addLast("tls", ssl.newHandler(channel.alloc()));
+                        }
+                        channel.pipeline().addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192));
+                        channel.pipeline().addLast("front", new FrontHandler(edge));
+                    }
+                });
+        InetSocketAddress bindTo = address == null ? new InetSocketAddress(requestedPort)
+                : new InetSocketAddress(address, requestedPort);
+        server = bootstrap.bind(bindTo).syncUninterruptibly().channel();
+        port = ((InetSocketAddress) server.localAddress()).getPort();
+        publishPort.accept(port);
+        log.info("WebSocket server netty ({}) on port {} ({}), {} event loops; other requests relayed to the servlet "
+                + "container on 127.0.0.1:{}", transport.name(), port, ssl != null ? "wss" : "ws", eventLoops, backend);
+    }
+
+    @Override
+    public void stop() {
+        Channel listening = server;
+        if (listening != null) {
+            listening.close().syncUninterruptibly();
+        }
+        EventLoopGroup loops = group;
+        if (loops != null) {
+            loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        server = null;
+        group = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    /** After the servlet container (its port is needed), before the gateway's own lifecycle, which drains first on stop. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 1;
+    }
+}

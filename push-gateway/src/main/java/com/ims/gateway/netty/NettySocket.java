@@ -1,0 +1,100 @@
+package com.ims.gateway.netty;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.util.concurrent.Future;
+import org.springframework.web.socket.CloseStatus;
+
+import com.ims.gateway.session.ClientSocket;
+import com.ims.gateway.session.OutboundFrame;
+
+/**
+ * A connection's socket on the Netty server. Its drains and closes run on the channel's event loop (shared by thousands
+ * of channels), writes never block: they go to the channel's buffer, and the drain stops while that is above its high
+ * water mark ({@link #writable()}) until the channel reports it writable again.
+ */
+final class NettySocket implements ClientSocket {
+
+    /** RFC 6455: FIN and the text opcode. */
+    private static final byte FIN_TEXT = (byte) 0x81;
+
+    private final Channel channel;
+    /** How long a close waits for its close frame to leave (a client that stopped reading never takes it). */
+    private final long closeWaitMillis;
+
+    NettySocket(Channel channel, long closeWaitMillis) {
+        this.channel = channel;
+        this.closeWaitMillis = closeWaitMillis;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public void write(OutboundFrame frame) {
+        // The same bytes for every recipient: server frames are not masked. Unreleasable, so no write frees them.
+        channel.write(frame.wire(NettySocket::wireFrame).duplicate(), channel.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    @Override
+    public boolean writable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public void close(CloseStatus status) {
+        if (!channel.isActive()) {
+            return;
+        }
+        Future<?> deadline = channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, closeWaitMillis, TimeUnit.MILLISECONDS);
+        channel.writeAndFlush(new CloseWebSocketFrame(status.getCode(), status.getReason())).addListener(written -> {
+            deadline.cancel(false);
+            channel.close();
+        });
+    }
+
+    @Override
+    public Executor writer() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public Executor closer() {
+        return channel.eventLoop();
+    }
+
+    /**
+     * One unmasked final text frame, header and payload in one direct buffer (written by the kernel as it is, no copy per
+     * recipient), freed by the collector once no frame refers to it.
+     */
+    static ByteBuf wireFrame(OutboundFrame frame) {
+        ByteBuffer payload = frame.utf8().duplicate();
+        int n = payload.remaining();
+        int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
+        ByteBuffer out = ByteBuffer.allocateDirect(header + n);
+        out.put(FIN_TEXT);
+        if (n < 126) {
+            out.put((byte) n);
+        } else if (n <= 0xFFFF) {
+            out.put((byte) 126).putShort((short) n);
+        } else {
+            out.put((byte) 127).putLong(n);
+        }
+        out.put(payload).flip();
+        return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(out));
+    }
+}

@@ -1,0 +1,94 @@
+package com.ims.gateway.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ims.protocol.CloseCodes;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A socket whose own buffer fills (a Netty channel above its high water mark): the drain stops without losing or
+ * reordering anything, the frames wait in the bounded queue, and the channel's writability event starts it again.
+ */
+class ConnectionBackpressureTest {
+
+    private final TestConnections connections = new TestConnections();
+
+    @Test
+    void aFullSocketStopsTheDrainUntilItIsWritableAgainThenEverythingFollowsInOrder() {
+        Connection connection = live();
+        connections.writesUntilFull = 2;
+        for (int i = 1; i <= 4; i++) {
+            connection.send(frame("m" + i));
+        }
+        connections.runWriters();
+        assertThat(connections.wire).as("stopped once the socket was full").containsExactly(text("m1"), text("m2"));
+        assertThat(connection.queuedFrames()).isEqualTo(2);
+
+        connection.send(frame("m5"));
+        assertThat(connections.pendingWriterTasks()).as("the stopped drain still owns the socket").isZero();
+
+        connections.writable = true;
+        connection.resumeWrites();
+        connections.runWriters();
+        assertThat(connections.wire).containsExactly(text("m1"), text("m2"), text("m3"), text("m4"), text("m5"));
+        assertThat(connection.queuedFrames()).isZero();
+    }
+
+    @Test
+    void aWritabilityEventWithoutAStoppedDrainStartsNothing() {
+        Connection connection = live();
+        connection.resumeWrites();
+        assertThat(connections.pendingWriterTasks()).isZero();
+        connection.send(frame("m1"));
+        connections.runWriters();
+        connection.resumeWrites();
+        assertThat(connections.pendingWriterTasks()).isZero();
+        assertThat(connections.wire).containsExactly(text("m1"));
+    }
+
+    @Test
+    void aCloseAfterTheQueuedFramesWaitsForTheSocketToTakeThem() {
+        Connection connection = live();
+        connections.writesUntilFull = 1;
+        connection.send(frame("e1"));
+        connection.send(frame("e2"));
+        connection.closeAfterQueued(CloseCodes.RATE_LIMITED);
+        connections.runWriters();
+        assertThat(connections.wire).containsExactly(text("e1"));
+
+        connections.writable = true;
+        connection.resumeWrites();
+        connections.runWriters();
+        assertThat(connections.wire).containsExactly(text("e1"), text("e2"), "close " + CloseCodes.RATE_LIMITED.code());
+    }
+
+    @Test
+    void aSocketThatStaysFullFillsTheQueueAndTheConnectionIsClosedAsTooSlow() {
+        Connection connection = live();
+        connections.writesUntilFull = 1;
+        connection.send(frame("m0"));
+        connections.runWriters();
+        for (int i = 1; i <= 10; i++) {
+            assertThat(connection.send(frame("m" + i))).isTrue();
+        }
+        assertThat(connection.send(frame("m11"))).as("the queue holds 10 frames").isFalse();
+        connections.runWriters();
+        assertThat(connection.isClosed()).isTrue();
+        assertThat(connections.wire).containsExactly(text("m0"), "close " + CloseCodes.TOO_SLOW.code());
+    }
+
+    /** A connection past its sync: what is sent is written at once. */
+    private Connection live() {
+        Connection connection = connections.connection(ConnectionHooks.NONE, System.currentTimeMillis(), 60_000);
+        connection.replayDone();
+        return connection;
+    }
+
+    private static OutboundFrame frame(String id) {
+        return OutboundFrame.of(text(id), id, true);
+    }
+
+    private static String text(String id) {
+        return "{\"type\":\"notification\",\"id\":\"" + id + "\",\"timestamp\":1,\"payload\":{}}";
+    }
+}
