@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A user back after a long absence, on a slow link: the backlog is many times what the gateway queues per connection
@@ -23,9 +24,12 @@ class ReplayBacklogTest {
     /** 8 KB frames: 16 MB of backlog. */
     private static final String PAD = "x".repeat(8_000);
 
-    @Test
-    void aSlowClientGetsABacklogFarPastItsQueueLimitWholeInOrderThenLiveMessagesWithoutBeingClosed() throws Exception {
-        try (Platform platform = Platform.create(Map.of())) {
+    /** On both WebSocket servers: Tomcat's blocking writes and Netty's channel buffer, which stops the drain when full. */
+    @ParameterizedTest(name = "IMS_WS_SERVER={0}")
+    @ValueSource(strings = {"tomcat", "netty"})
+    void aSlowClientGetsABacklogFarPastItsQueueLimitWholeInOrderThenLiveMessagesWithoutBeingClosed(String server)
+            throws Exception {
+        try (Platform platform = Platform.create(Map.of("IMS_WS_SERVER", server))) {
             platform.startCore();
             int port = platform.startGateway("gw-b");
             List<String> expected = new ArrayList<>();

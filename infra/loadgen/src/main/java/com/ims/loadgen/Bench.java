@@ -31,7 +31,7 @@ public final class Bench {
             "source-addrs", "conns-per-addr", "io-threads", "handshake-concurrency",
             "connect-timeout", "ramp-timeout", "min-delay", "max-delay", "prompt-jitter", "ack-interval",
             "server-pid", "server-port", "json", "progress", "payload-bytes", "max-inflight", "publish-connections",
-            "hold", "settle", "rate", "duration", "drain", "rates", "step", "step-pause",
+            "hold", "settle", "warmup", "rate", "duration", "drain", "rates", "step", "step-pause",
             "restart-cmd", "kill-pid", "gc-url", "publish-before", "publish-for", "timeout", "out");
     public static final Set<String> FLAGS = Set.of("no-ack", "no-gc", "transient", "help");
 

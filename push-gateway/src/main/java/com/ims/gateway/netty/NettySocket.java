@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.concurrent.Future;
 import org.springframework.web.socket.CloseStatus;
@@ -21,15 +22,24 @@ import com.ims.gateway.session.OutboundFrame;
  */
 final class NettySocket implements ClientSocket {
 
+    /** The name Netty's handshaker gives the WebSocket frame encoder it adds. */
+    static final String ENCODER = "wsencoder";
     /** RFC 6455: FIN and the text opcode. */
     private static final byte FIN_TEXT = (byte) 0x81;
 
     private final Channel channel;
+    /**
+     * Where frames enter the pipeline: at the WebSocket encoder, so that the ready-made frames skip it (it would only
+     * pass them on) and go straight to the socket (or TLS). Pongs and close frames still go through it.
+     */
+    private final ChannelHandlerContext out;
     /** How long a close waits for its close frame to leave (a client that stopped reading never takes it). */
     private final long closeWaitMillis;
 
     NettySocket(Channel channel, long closeWaitMillis) {
         this.channel = channel;
+        ChannelHandlerContext encoder = channel.pipeline().context(ENCODER);
+        this.out = encoder != null ? encoder : channel.pipeline().lastContext();
         this.closeWaitMillis = closeWaitMillis;
     }
 
@@ -40,12 +50,12 @@ final class NettySocket implements ClientSocket {
     @Override
     public void write(OutboundFrame frame) {
         // The same bytes for every recipient: server frames are not masked. Unreleasable, so no write frees them.
-        channel.write(frame.wire(NettySocket::wireFrame).duplicate(), channel.voidPromise());
+        out.write(frame.wire(NettySocket::wireFrame).duplicate(), out.voidPromise());
     }
 
     @Override
     public void flush() {
-        channel.flush();
+        out.flush();
     }
 
     @Override
@@ -85,16 +95,16 @@ final class NettySocket implements ClientSocket {
         ByteBuffer payload = frame.utf8().duplicate();
         int n = payload.remaining();
         int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
-        ByteBuffer out = ByteBuffer.allocateDirect(header + n);
-        out.put(FIN_TEXT);
+        ByteBuffer bytes = ByteBuffer.allocateDirect(header + n);
+        bytes.put(FIN_TEXT);
         if (n < 126) {
-            out.put((byte) n);
+            bytes.put((byte) n);
         } else if (n <= 0xFFFF) {
-            out.put((byte) 126).putShort((short) n);
+            bytes.put((byte) 126).putShort((short) n);
         } else {
-            out.put((byte) 127).putLong(n);
+            bytes.put((byte) 127).putLong(n);
         }
-        out.put(payload).flip();
-        return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(out));
+        bytes.put(payload).flip();
+        return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes));
     }
 }

@@ -67,7 +67,11 @@ public final class KafkaOutbox implements AutoCloseable {
         return sender.getQueue().size();
     }
 
-    /** Sends what is queued (up to {@code timeout}) and flushes the producer: the last events of a drain must leave. */
+    /**
+     * Sends what is queued and flushes the producer, within {@code timeout} (at least a second for the flush): the last
+     * events of a drain must leave, but a broker that is gone must not hold the shutdown for the producer's delivery
+     * timeout (two minutes): what is still unsent then is logged and left to the producer's close.
+     */
     public void flush(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while ((sender.getQueue().size() > 0 || sender.getActiveCount() > 0) && System.nanoTime() < deadline) {
@@ -79,8 +83,20 @@ public final class KafkaOutbox implements AutoCloseable {
                 return;
             }
         }
-        template.flush();
+        // KafkaProducer.flush() has no timeout of its own.
+        Thread flusher = Thread.ofPlatform().daemon().name("kafka-outbox-flush").start(template::flush);
+        try {
+            flusher.join(Duration.ofNanos(Math.max(deadline - System.nanoTime(), MIN_FLUSH.toNanos())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (flusher.isAlive()) {
+            log.warn("kafka outbox: records still unsent after {} (broker unreachable?); left to the producer's close",
+                    timeout);
+        }
     }
+
+    static final Duration MIN_FLUSH = Duration.ofSeconds(1);
 
     @Override
     public void close() {

@@ -39,6 +39,7 @@ public final class FanoutScenario {
             Common.connect(bench, fleet, result);
             // the gateway publishes each connection's roles through presence; give the directory a moment
             Common.sleep(bench.args.duration("settle", Duration.ofSeconds(3)));
+            warmUp(bench, fleet, publisher, tracker, latency, rate, drain, result);
             long deliveriesBefore = fleet.counters().deliveries.sum();
             Map<Long, ServerProbe.CpuTime> cpuBefore = servers.cpuTimes();
             long selfBefore = Common.selfCpuMicros();
@@ -67,5 +68,29 @@ public final class FanoutScenario {
             Common.cpuMetrics(servers, cpuBefore, cpuAfter, selfBefore, selfAfter, delivered, result);
         }
         return result.withLatency(latency.summary());
+    }
+
+    /**
+     * {@code --warmup}: the same messages for this long first, all awaited, then forgotten by the latency book and the
+     * CPU and rate figures (their deliveries still count in the loss tally). A service that has run for a while has
+     * compiled its delivery path; the measured minute then shows that, not the first messages' compilation.
+     */
+    private static void warmUp(Bench bench, Fleet fleet, Publisher publisher, MessageTracker tracker, LatencyBook latency,
+                               double rate, Duration drain, Result result) throws InterruptedException {
+        Duration warmup = bench.args.duration("warmup", Duration.ZERO);
+        result.param("warm-up", warmup.toSeconds() + " s");
+        if (warmup.isZero()) {
+            return;
+        }
+        RateLoop.run(rate, warmup, seq -> {
+            int recipients = fleet.readyCount();
+            publisher.send(bench.requestBody("role", bench.role, "warmup", seq))
+                    .thenAccept(id -> id.ifPresent(x -> tracker.expect(x, recipients)));
+        }, null);
+        publisher.drain(Duration.ofSeconds(30));
+        if (!Common.awaitComplete(tracker, drain)) {
+            result.note("not every warm-up delivery arrived within the drain time of " + drain.toSeconds() + " s");
+        }
+        latency.reset();
     }
 }
