@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -47,12 +48,18 @@ import com.ims.protocol.CloseCodes;
 final class FrontHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(FrontHandler.class);
+    /** The HTTP stage's read timeout handler (NettyServer adds it, the upgrade removes it). */
+    static final String HTTP_TIMEOUT = "http-timeout";
 
     private final NettyEdge edge;
     /** Non-null once a request was relayed: the keep-alive connection's requests go on through it. */
     private HttpRelay relay;
     /** True while the parts of a relayed request are arriving. */
     private boolean relaying;
+    /** True from a /ws request on: the channel becomes a WebSocket or is closed; nothing else is read as HTTP. */
+    private boolean upgrading;
+    /** True once a response that closes the connection was sent. */
+    private boolean refused;
 
     FrontHandler(NettyEdge edge) {
         this.edge = edge;
@@ -60,13 +67,41 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest request && isWebSocketPath(request.uri())) {
+        if (upgrading || refused) {
+            // Whatever follows a /ws request (its empty last part, anything a client sends before the 101) or a refusal.
             ReferenceCountUtil.release(msg);
-            relaying = false;
+            return;
+        }
+        if (msg instanceof HttpObject part && part.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(msg);
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
+            return;
+        }
+        if (msg instanceof HttpRequest request && isWebSocketPath(request.uri()) && (relay == null || relay.idle())) {
+            ReferenceCountUtil.release(msg);
+            if (relay != null) {
+                // A keep-alive connection that relayed requests before (the JDK's HttpClient reuses one for its
+                // WebSocket handshake), all answered: the relay lets go of its container connection.
+                relay.detach();
+                relay = null;
+            }
+            upgrading = true;
             upgrade(ctx, request);
             return;
         }
-        if (msg instanceof HttpRequest) {
+        if (msg instanceof HttpRequest request) {
+            if (isWebSocketPath(request.uri())) {
+                // A /ws request pipelined behind relayed requests still unanswered: its answer must follow theirs, so
+                // the container gives it, to the request without its token and without the upgrade: 400.
+                request.setUri(WebSocketConfig.PATH);
+                request.headers().remove(HttpHeaderNames.AUTHORIZATION);
+            }
+            if (request.headers().contains(HttpHeaderNames.UPGRADE)) {
+                // Nothing behind the relay may switch protocols (the container's own /ws mapping is reachable by paths
+                // this class does not take for /ws: a ";param", an escape, an absolute URI; a relayed upgrade would
+                // only break): it answers the request as a plain one, and the connection closes after it.
+                request.headers().remove(HttpHeaderNames.UPGRADE).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
             relaying = true;
         }
         if (relaying && msg instanceof HttpObject) {
@@ -79,8 +114,15 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        // The rest of a /ws request (its empty last part), or anything after a refused one.
         ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (relay != null) {
+            relay.frontWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -93,6 +135,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Also the HTTP stage's read timeout (HTTP_TIMEOUT): a connection that sends nothing for that long is closed.
         log.debug("http connection error remote={} error={}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
     }
@@ -104,14 +147,16 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void upgrade(ChannelHandlerContext ctx, HttpRequest request) {
-        if (request.method() != HttpMethod.GET || !request.headers().containsValue(HttpHeaderNames.UPGRADE,
-                HttpHeaderValues.WEBSOCKET, true)) {
-            respond(ctx, HttpResponseStatus.BAD_REQUEST, "Can \"Upgrade\" only to \"WebSocket\".");
+        if (request.method() != HttpMethod.GET
+                || !request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                || !request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                || !request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "Can \"Upgrade\" only to \"WebSocket\".");
             return;
         }
         if (!edge.origins().allows(request.headers().get(HttpHeaderNames.ORIGIN),
                 request.headers().get(HttpHeaderNames.HOST), edge.tls())) {
-            respond(ctx, HttpResponseStatus.FORBIDDEN, "");
+            refuse(ctx, HttpResponseStatus.FORBIDDEN, "");
             return;
         }
         String version = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
@@ -132,8 +177,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
                 ctx.executor().execute(() -> accept(ctx, handshake, auth));
             });
         } catch (RejectedExecutionException busy) {
-            ctx.channel().config().setAutoRead(true);
-            respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many handshakes; retry");
+            refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many handshakes; retry");
         }
     }
 
@@ -142,7 +186,16 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(edge.url(), null, edge.decoderConfig());
-        handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) done -> {
+        ChannelFuture handshake;
+        try {
+            handshake = handshaker.handshake(ctx.channel(), request);
+        } catch (RuntimeException e) {
+            // The handshaker throws (rather than fails the future) on a request it cannot answer.
+            log.debug("upgrade refused remote={} error={}", ctx.channel().remoteAddress(), e.toString());
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "bad WebSocket handshake");
+            return;
+        }
+        handshake.addListener((ChannelFutureListener) done -> {
             if (!done.isSuccess()) {
                 log.debug("upgrade failed remote={} error={}", ctx.channel().remoteAddress(), String.valueOf(done.cause()));
                 ctx.close();
@@ -165,13 +218,15 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
             closeWith(socket, CloseCodes.SERVICE_RESTART);
             return;
         }
-        ctx.pipeline().addLast("ws-aggregator", new WebSocketFrameAggregator(edge.maxFrameBytes()));
-        ctx.pipeline().addLast("ws-frames", new WsFrameHandler(edge.events(), connection, edge.maxFrameBytes()));
-        ctx.pipeline().remove(this);
-        if (!ctx.channel().isActive()) {
-            // Closed during the upgrade, before the frame handler could hear of it.
-            edge.events().closed(connection, 1006);
+        if (ctx.pipeline().get(HTTP_TIMEOUT) != null) {
+            ctx.pipeline().remove(HTTP_TIMEOUT);
         }
+        WsFrameHandler frames = new WsFrameHandler(edge.events(), connection, edge.maxFrameBytes());
+        ctx.pipeline().addLast("ws-aggregator", new WebSocketFrameAggregator(edge.maxFrameBytes()));
+        ctx.pipeline().addLast("ws-frames", frames);
+        ctx.pipeline().remove(this);
+        // Exactly once, also when the channel closed during the upgrade (the listener then runs at once).
+        ctx.channel().closeFuture().addListener(closed -> edge.events().closed(connection, frames.closeCode()));
         ctx.channel().config().setAutoRead(true);
     }
 
@@ -182,6 +237,13 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     private static String rawQuery(String uri) {
         int query = uri.indexOf('?');
         return query < 0 ? null : uri.substring(query + 1);
+    }
+
+    /** Answers {@code status} and closes the connection; nothing read after it is handled. */
+    private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {
+        refused = true;
+        ctx.channel().config().setAutoRead(true);
+        respond(ctx, status, body);
     }
 
     private void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {

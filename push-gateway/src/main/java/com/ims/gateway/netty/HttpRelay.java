@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Relays the HTTP requests of one front connection (admin API, actuator, demo page: everything but {@code /ws}) to the
  * servlet container on its loopback port, over one backend connection opened on the first request and kept as long as
  * the front one, and relays the responses back as they come. Each request carries the {@link FrontPeer} header, so
- * the container sees the client's address and scheme, not the relay's.
+ * the container sees the client's address and scheme, not the relay's. Each direction reads only as fast as the other
+ * side takes what it wrote (autoRead off while the receiving channel is above its high water mark).
  */
 final class HttpRelay {
 
@@ -40,6 +42,10 @@ final class HttpRelay {
     private Channel backend;
     private boolean connecting;
     private boolean closed;
+    /** Requests relayed whose response has not fully come back. */
+    private int outstanding;
+    /** Set when the front connection goes on without the relay (it became a WebSocket): the backend's close is ours. */
+    private boolean detached;
 
     HttpRelay(Channel front, NettyEdge edge) {
         this.front = front;
@@ -50,15 +56,38 @@ final class HttpRelay {
     void forward(HttpObject part) {
         if (part instanceof HttpRequest request) {
             request.headers().set(FrontPeer.HEADER, edge.peer().header(front.remoteAddress(), edge.tls()));
+            outstanding++;
         }
         if (backend != null && backend.isActive()) {
             backend.writeAndFlush(part);
+            if (!backend.isWritable()) {
+                // An upload faster than the container reads it: stop reading the client until it caught up.
+                front.config().setAutoRead(false);
+            }
             return;
         }
         pending.add(part);
         if (!connecting) {
             connect();
         }
+    }
+
+    /** The front connection's buffer crossed a water mark: read responses only as fast as the client takes them. */
+    void frontWritabilityChanged() {
+        if (backend != null) {
+            backend.config().setAutoRead(front.isWritable());
+        }
+    }
+
+    /** Whether every relayed request has been answered whole. */
+    boolean idle() {
+        return outstanding == 0 && pending.isEmpty() && !connecting;
+    }
+
+    /** The front connection goes on without the relay: its container connection is closed, the front one is not. */
+    void detach() {
+        detached = true;
+        close();
     }
 
     void close() {
@@ -118,8 +147,14 @@ final class HttpRelay {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (front.isActive()) {
+            if (msg instanceof LastHttpContent) {
+                outstanding--;
+            }
+            if (front.isActive() && !detached) {
                 front.writeAndFlush(msg);
+                if (!front.isWritable()) {
+                    ctx.channel().config().setAutoRead(false);
+                }
             } else {
                 ReferenceCountUtil.release(msg);
                 ctx.close();
@@ -127,9 +162,17 @@ final class HttpRelay {
         }
 
         @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (!connecting && !detached && ctx.channel().isWritable()) {
+                front.config().setAutoRead(true);
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             backend = null;
-            if (front.isActive()) {
+            if (front.isActive() && !detached) {
                 front.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
         }

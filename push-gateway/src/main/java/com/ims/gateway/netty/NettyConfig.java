@@ -2,6 +2,7 @@ package com.ims.gateway.netty;
 
 import java.net.InetAddress;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -83,7 +84,8 @@ public class NettyConfig {
                             @Value("${server.ssl.bundle:}") String bundle, ConfigurableEnvironment environment)
             throws SSLException {
         GatewayProperties.Ws ws = properties.ws();
-        SslContext ssl = bundle.isBlank() ? null
+        requireBundleForTls(environment, bundle);
+        SslContext ssl = bundle.isBlank() || !environment.getProperty("server.ssl.enabled", Boolean.class, true) ? null
                 : SslContextBuilder.forServer(bundles.getBundle(bundle).getManagers().getKeyManagerFactory()).build();
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(ws.maxFrameBytes())
@@ -100,6 +102,23 @@ public class NettyConfig {
                 "ws://localhost" + WebSocketConfig.PATH, ws.maxFrameBytes(), closeWait, ssl != null, peer, transport,
                 () -> backend), address, port, ws.eventLoops(), ws.maxConnections(), ssl,
                 () -> context.getWebServer().getPort(), bound -> publishPort(environment, bound));
+    }
+
+    /**
+     * Netty serves TLS from an SSL bundle (IMS_TLS_CERT/IMS_TLS_KEY set one, or {@code server.ssl.bundle}); TLS set up
+     * any other way ({@code server.ssl.key-store}, {@code server.ssl.certificate}) would be dropped with the container's,
+     * and the port would serve plain text: refuse to start instead.
+     */
+    static void requireBundleForTls(ConfigurableEnvironment environment, String bundle) {
+        if (!bundle.isBlank()) {
+            return;
+        }
+        for (String key : List.of("server.ssl.key-store", "server.ssl.certificate", "server.ssl.certificate-private-key")) {
+            if (environment.containsProperty(key)) {
+                throw new IllegalStateException("IMS_WS_SERVER=netty serves TLS from an SSL bundle only (IMS_TLS_CERT and "
+                        + "IMS_TLS_KEY, or server.ssl.bundle); " + key + " is set without one");
+            }
+        }
     }
 
     /**

@@ -33,8 +33,13 @@ final class NettySocket implements ClientSocket {
      * pass them on) and go straight to the socket (or TLS). Pongs and close frames still go through it.
      */
     private final ChannelHandlerContext out;
-    /** How long a close waits for its close frame to leave (a client that stopped reading never takes it). */
+    /**
+     * The send timeout: how long a stopped drain waits for the channel to take more, and a close for its close frame
+     * to leave (a client that stopped reading takes neither).
+     */
     private final long closeWaitMillis;
+    /** Set while a drain is stopped on the full channel; touched on the event loop only. */
+    private Future<?> stallDeadline;
 
     NettySocket(Channel channel, long closeWaitMillis) {
         this.channel = channel;
@@ -64,6 +69,25 @@ final class NettySocket implements ClientSocket {
     }
 
     @Override
+    public void stalled(Runnable giveUp) {
+        if (stallDeadline == null) {
+            stallDeadline = channel.eventLoop().schedule(() -> {
+                stallDeadline = null;
+                giveUp.run();
+            }, closeWaitMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void resumed() {
+        Future<?> deadline = stallDeadline;
+        if (deadline != null) {
+            stallDeadline = null;
+            deadline.cancel(false);
+        }
+    }
+
+    @Override
     public void close(CloseStatus status) {
         if (!channel.isActive()) {
             return;
@@ -88,14 +112,15 @@ final class NettySocket implements ClientSocket {
     }
 
     /**
-     * One unmasked final text frame, header and payload in one direct buffer (written by the kernel as it is, no copy per
-     * recipient), freed by the collector once no frame refers to it.
+     * One unmasked final text frame, header and payload in one heap buffer that the collector frees with the frame.
+     * The transport copies it into a pooled direct buffer per write, which it frees once written: a few hundred bytes
+     * of copying per recipient, and no direct memory that waits for a collection to be given back.
      */
     static ByteBuf wireFrame(OutboundFrame frame) {
         ByteBuffer payload = frame.utf8().duplicate();
         int n = payload.remaining();
         int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
-        ByteBuffer bytes = ByteBuffer.allocateDirect(header + n);
+        ByteBuffer bytes = ByteBuffer.allocate(header + n);
         bytes.put(FIN_TEXT);
         if (n < 126) {
             bytes.put((byte) n);

@@ -20,8 +20,11 @@ final class OriginPolicy {
     }
 
     boolean allows(String origin, String host, boolean tls) {
-        if (origin == null || origin.isEmpty()) {
+        if (origin == null) {
             return true;
+        }
+        if (origin.isBlank()) {
+            return false;
         }
         return sameOrigin(origin, host, tls) || patterns.checkOrigin(origin) != null;
     }

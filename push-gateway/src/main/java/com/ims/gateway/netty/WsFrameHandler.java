@@ -21,7 +21,7 @@ import com.ims.gateway.session.SocketEvents;
  * The last handler of an upgraded channel: whole client messages (joined by Netty's aggregator up to
  * IMS_MAX_FRAME_BYTES) go to {@link SocketEvents}; WebSocket pings are answered, pongs ignored; the channel's
  * writability resumes the connection's drain. One small object per connection, and no timer: the heartbeat sweeper
- * looks after liveness for every connection.
+ * looks after liveness for every connection. The connection is unregistered by the channel's close future (FrontHandler).
  */
 final class WsFrameHandler extends ChannelInboundHandlerAdapter {
 
@@ -45,7 +45,12 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
             switch (msg) {
                 case TextWebSocketFrame text -> events.text(connection, text.text());
                 case BinaryWebSocketFrame binary -> events.binary(connection);
-                case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                case PingWebSocketFrame ping -> {
+                    // Not while the channel is full: a client that pings without reading would grow it without bound.
+                    if (ctx.channel().isWritable()) {
+                        ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                    }
+                }
                 case PongWebSocketFrame pong -> {
                     // RFC 6455 allows unsolicited pongs (a one-way heartbeat): no error, and no rate budget spent.
                 }
@@ -72,9 +77,9 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        events.closed(connection, closeCode);
+    /** The close code received or sent; 1006 when the socket just went away. */
+    int closeCode() {
+        return closeCode;
     }
 
     @Override

@@ -30,6 +30,18 @@ public interface ClientSocket {
         return true;
     }
 
+    /**
+     * The drain stopped on a full buffer ({@link #writable()} false): if it is not {@link #resumed()} within the send
+     * timeout, {@code giveUp} runs on {@link #writer()} (the connection then closes, as after a failed write). Only
+     * sockets that can stop the drain need this.
+     */
+    default void stalled(Runnable giveUp) {
+    }
+
+    /** The stopped drain goes on: the deadline of {@link #stalled} is off. */
+    default void resumed() {
+    }
+
     /** Sends the close frame and closes; may wait for a write in progress. */
     void close(CloseStatus status) throws IOException;
 

@@ -166,7 +166,22 @@ public final class Connection {
     /** The socket's buffer drained below its limit: the drain that stopped on it goes on (Netty's writability event). */
     public void resumeWrites() {
         if (stalled.compareAndSet(true, false)) {
+            socket.resumed();
             socket.writer().execute(this::drain);
+        }
+    }
+
+    /**
+     * The socket took nothing for the send timeout: a client that stopped reading, closed as after a failed write
+     * (also when a close after the queued frames was waiting for them: it would otherwise never be sent).
+     */
+    private void stalledTooLong() {
+        if (stalled.compareAndSet(true, false)) {
+            log.debug("write stalled past the send timeout clientId={} userId={}", clientId, user.userId());
+            dropQueued = true;
+            closeWhenDrained = null;
+            queue.clear();
+            closeQuietly(CloseStatus.SESSION_NOT_RELIABLE);
         }
     }
 
@@ -328,16 +343,22 @@ public final class Connection {
 
     /**
      * Stops this drain while the socket's buffer is full, keeping {@code draining} so no other drain starts: the frames
-     * wait in the bounded queue (a client that stays too slow fills it: 4010). What was handed over is flushed first,
-     * and if that alone brought the buffer below its limit, the drain goes on at once.
+     * wait in the bounded queue (a client that stays too slow fills it: 4010; one that takes nothing for the send
+     * timeout is closed by {@link #stalledTooLong()}). What was handed over is flushed first, and if that alone brought
+     * the buffer below its limit, the drain goes on at once.
      *
      * @return true when this drain must return ({@link #resumeWrites()} starts the next one)
      */
     private boolean stall() {
         stalled.set(true);
+        socket.stalled(this::stalledTooLong);
         socket.flush();
         // A writability event fired during the flush has already cleared the flag and started the next drain.
-        return !(socket.writable() && stalled.compareAndSet(true, false));
+        if (socket.writable() && stalled.compareAndSet(true, false)) {
+            socket.resumed();
+            return false;
+        }
+        return true;
     }
 
     // ---- heartbeat ---------------------------------------------------------------------------------------------

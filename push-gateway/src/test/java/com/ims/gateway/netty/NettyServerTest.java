@@ -87,6 +87,47 @@ class NettyServerTest extends GatewayTestBase {
     }
 
     @Test
+    void anUpgradeAnywhereButAtWsIsAnsweredAsAPlainRequestNeverUpgraded() throws IOException {
+        String upgrade = "GET /ws;x=1?token=abc HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade"
+                + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+        assertThat(statusLines(InetAddress.getLoopbackAddress(), port, upgrade, 1)).containsExactly("HTTP/1.1 400 ");
+    }
+
+    @Test
+    void aHandshakeWithoutItsKeyGets400AndIsClosedNotLeftOpen() throws IOException {
+        String keyless = "GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade"
+                + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        assertThat(statusLines(InetAddress.getLoopbackAddress(), port, keyless, 1)).containsExactly("HTTP/1.1 400 ");
+    }
+
+    @Test
+    void aKeepAliveConnectionWhoseRelayedRequestsWereAnsweredCanBecomeAWebSocket() throws IOException {
+        String health = "GET /actuator/health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        String upgrade = "GET /ws?token=" + token("reuse", unique("t")) + " HTTP/1.1\r\nHost: localhost\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+            socket.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write(health.getBytes(StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("HTTP/1.1 200");
+            skipRest(in);
+            socket.getOutputStream().write(upgrade.getBytes(StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("HTTP/1.1 101");
+        }
+    }
+
+    @Test
+    void aWebSocketRequestPipelinedBehindAnUnansweredRelayedRequestGets400InItsTurn() throws IOException {
+        String health = "GET /actuator/health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        String upgrade = "GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade"
+                + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+        assertThat(statusLines(InetAddress.getLoopbackAddress(), port, health + upgrade, 2))
+                .containsExactly("HTTP/1.1 200 ", "HTTP/1.1 400 ");
+    }
+
+    @Test
     void anUpgradedChannelKeepsOnlyTheWebSocketHandlers() {
         String tenant = unique("t");
         try (WsTestClient client = WsTestClient.connect(port, token("lean", tenant))) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ims.protocol.CloseCodes;
 import org.junit.jupiter.api.Test;
+import org.springframework.web.socket.CloseStatus;
 
 /**
  * A socket whose own buffer fills (a Netty channel above its high water mark): the drain stops without losing or
@@ -60,6 +61,43 @@ class ConnectionBackpressureTest {
         connection.resumeWrites();
         connections.runWriters();
         assertThat(connections.wire).containsExactly(text("e1"), text("e2"), "close " + CloseCodes.RATE_LIMITED.code());
+    }
+
+    @Test
+    void aSocketThatTakesNothingForTheSendTimeoutIsClosedEvenWithACloseWaitingBehindItsFrames() {
+        Connection connection = live();
+        connections.writesUntilFull = 1;
+        connection.send(frame("e1"));
+        connection.send(frame("e2"));
+        connection.closeAfterQueued(CloseCodes.RATE_LIMITED);
+        connections.runWriters();
+        assertThat(connections.stallDeadline).as("a deadline while the drain is stopped").isNotNull();
+
+        connections.stallDeadline.run();
+        connections.runWriters();
+        assertThat(connection.isClosed()).isTrue();
+        assertThat(connections.wire).containsExactly(text("e1"), "close " + CloseStatus.SESSION_NOT_RELIABLE.getCode());
+        connection.resumeWrites();
+        connections.runWriters();
+        assertThat(connections.wire).as("nothing after the close").hasSize(2);
+    }
+
+    @Test
+    void aResumedDrainCancelsItsDeadline() {
+        Connection connection = live();
+        connections.writesUntilFull = 1;
+        connection.send(frame("m1"));
+        connection.send(frame("m2"));
+        connections.runWriters();
+        Runnable deadline = connections.stallDeadline;
+        assertThat(deadline).isNotNull();
+        connections.writable = true;
+        connection.resumeWrites();
+        assertThat(connections.stallDeadline).isNull();
+        connections.runWriters();
+        deadline.run();
+        assertThat(connection.isClosed()).as("a deadline that fires late finds nothing stopped").isFalse();
+        assertThat(connections.wire).containsExactly(text("m1"), text("m2"));
     }
 
     @Test

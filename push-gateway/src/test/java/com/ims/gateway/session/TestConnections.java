@@ -26,6 +26,9 @@ final class TestConnections {
     /** Writes the socket takes before it turns unwritable by itself; negative: no limit. */
     volatile int writesUntilFull = -1;
 
+    /** What a stopped drain asked to run if the socket stays full (null when no deadline is pending). */
+    volatile Runnable stallDeadline;
+
     /** Drains (and closes) queued and not yet run. */
     int pendingWriterTasks() {
         return writerTasks.size();
@@ -59,6 +62,16 @@ final class TestConnections {
             @Override
             public boolean writable() {
                 return writable;
+            }
+
+            @Override
+            public void stalled(Runnable giveUp) {
+                stallDeadline = giveUp;
+            }
+
+            @Override
+            public void resumed() {
+                stallDeadline = null;
             }
 
             @Override
