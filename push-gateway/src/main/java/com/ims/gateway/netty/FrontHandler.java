@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,9 +134,19 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
+    /** The HTTP stage's idle timeout (HTTP_TIMEOUT): nothing read or written for that long closes the connection. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            log.debug("http connection idle, closing remote={}", ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // Also the HTTP stage's read timeout (HTTP_TIMEOUT): a connection that sends nothing for that long is closed.
         log.debug("http connection error remote={} error={}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
     }
@@ -161,7 +172,9 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         }
         String version = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
         if (!"13".equals(version)) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            refused = true;
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
+                    .addListener(ChannelFutureListener.CLOSE);
             return;
         }
         String token = TokenQueryMaskingFilter.token(request.headers().get(HttpHeaderNames.AUTHORIZATION),
@@ -221,7 +234,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         if (ctx.pipeline().get(HTTP_TIMEOUT) != null) {
             ctx.pipeline().remove(HTTP_TIMEOUT);
         }
-        WsFrameHandler frames = new WsFrameHandler(edge.events(), connection, edge.maxFrameBytes());
+        WsFrameHandler frames = new WsFrameHandler(edge.events(), connection, socket, edge.maxFrameBytes());
         ctx.pipeline().addLast("ws-aggregator", new WebSocketFrameAggregator(edge.maxFrameBytes()));
         ctx.pipeline().addLast("ws-frames", frames);
         ctx.pipeline().remove(this);

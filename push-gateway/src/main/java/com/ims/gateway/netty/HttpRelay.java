@@ -17,7 +17,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -44,6 +46,8 @@ final class HttpRelay {
     private boolean closed;
     /** Requests relayed whose response has not fully come back. */
     private int outstanding;
+    /** True between a 1xx response and its end: the final response of that request is still to come. */
+    private boolean interim;
     /** Set when the front connection goes on without the relay (it became a WebSocket): the backend's close is ours. */
     private boolean detached;
 
@@ -58,7 +62,12 @@ final class HttpRelay {
             request.headers().set(FrontPeer.HEADER, edge.peer().header(front.remoteAddress(), edge.tls()));
             outstanding++;
         }
-        if (backend != null && backend.isActive()) {
+        if (backend != null && !backend.isActive()) {
+            // The container closed this connection (its close closes the front one too): nothing more goes there.
+            ReferenceCountUtil.release(part);
+            return;
+        }
+        if (backend != null) {
             backend.writeAndFlush(part);
             if (!backend.isWritable()) {
                 // An upload faster than the container reads it: stop reading the client until it caught up.
@@ -147,8 +156,16 @@ final class HttpRelay {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpResponse response) {
+                // A 1xx (100 Continue) is followed by the final response of the same request.
+                interim = response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+            }
             if (msg instanceof LastHttpContent) {
-                outstanding--;
+                if (interim) {
+                    interim = false;
+                } else {
+                    outstanding--;
+                }
             }
             if (front.isActive() && !detached) {
                 front.writeAndFlush(msg);
@@ -171,7 +188,9 @@ final class HttpRelay {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            backend = null;
+            if (backend == ctx.channel()) {
+                backend = null;
+            }
             if (front.isActive() && !detached) {
                 front.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }

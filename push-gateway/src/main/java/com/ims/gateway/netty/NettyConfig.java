@@ -110,7 +110,7 @@ public class NettyConfig {
      * and the port would serve plain text: refuse to start instead.
      */
     static void requireBundleForTls(ConfigurableEnvironment environment, String bundle) {
-        if (!bundle.isBlank()) {
+        if (!bundle.isBlank() || !environment.getProperty("server.ssl.enabled", Boolean.class, true)) {
             return;
         }
         for (String key : List.of("server.ssl.key-store", "server.ssl.certificate", "server.ssl.certificate-private-key")) {

@@ -17,7 +17,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +39,7 @@ public final class NettyServer implements SmartLifecycle {
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
     static final int MAX_INITIAL_LINE = 8192;
     static final int MAX_HEADERS = 16 * 1024;
-    /** How long an HTTP connection may send nothing (a handshake's token check included) before it is closed. */
+    /** How long nothing may move on an HTTP connection (a handshake's token check included) before it is closed. */
     static final int HTTP_TIMEOUT_SECONDS = 30;
 
     private final Function<Integer, NettyEdge> edges;
@@ -103,10 +103,10 @@ public final class NettyServer implements SmartLifecycle {
                         if (ssl != null) {
                             channel.pipeline().addLast("tls", ssl.newHandler(channel.alloc()));
                         }
-                        // Tomcat's connectionTimeout in kind: an HTTP connection that sends nothing (a handshake
-                        // that never completes, an idle keep-alive) is closed; the upgrade removes it.
+                        // Tomcat's connectionTimeout in kind: an HTTP connection on which nothing moves either way
+                        // (a handshake that never completes, an idle keep-alive) is closed; the upgrade removes it.
                         channel.pipeline().addLast(FrontHandler.HTTP_TIMEOUT,
-                                new ReadTimeoutHandler(HTTP_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                                new IdleStateHandler(0, 0, HTTP_TIMEOUT_SECONDS, TimeUnit.SECONDS));
                         channel.pipeline().addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192));
                         channel.pipeline().addLast("front", new FrontHandler(edge));
                     }

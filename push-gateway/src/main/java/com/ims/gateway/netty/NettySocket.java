@@ -40,6 +40,8 @@ final class NettySocket implements ClientSocket {
     private final long closeWaitMillis;
     /** Set while a drain is stopped on the full channel; touched on the event loop only. */
     private Future<?> stallDeadline;
+    /** Whether a close frame went out (by any path); touched on the event loop only. */
+    private boolean closeSent;
 
     NettySocket(Channel channel, long closeWaitMillis) {
         this.channel = channel;
@@ -70,10 +72,12 @@ final class NettySocket implements ClientSocket {
 
     @Override
     public void stalled(Runnable giveUp) {
-        if (stallDeadline == null) {
+        if (stallDeadline == null && !closeSent) {
             stallDeadline = channel.eventLoop().schedule(() -> {
                 stallDeadline = null;
-                giveUp.run();
+                if (!closeSent) {
+                    giveUp.run();
+                }
             }, closeWaitMillis, TimeUnit.MILLISECONDS);
         }
     }
@@ -89,16 +93,38 @@ final class NettySocket implements ClientSocket {
 
     @Override
     public void close(CloseStatus status) {
-        if (!channel.isActive()) {
+        if (closeSent || !channel.isActive()) {
             return;
         }
-        Future<?> deadline = channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, closeWaitMillis, TimeUnit.MILLISECONDS);
+        closeSent = true;
+        Future<?> deadline = closeDeadline();
         channel.writeAndFlush(new CloseWebSocketFrame(status.getCode(), status.getReason())).addListener(written -> {
             deadline.cancel(false);
             channel.close();
         });
+    }
+
+    /**
+     * The WebSocket decoder sent a close frame of its own (a protocol violation, a frame too large): no other close
+     * frame follows it, and the channel is closed when it has left, or after the send timeout at the latest.
+     */
+    void closeSentByDecoder() {
+        if (!closeSent) {
+            closeSent = true;
+            closeDeadline();
+        }
+    }
+
+    /** Whether a close frame went out: nothing may follow it (RFC 6455 5.5.1), not even a pong. */
+    boolean closing() {
+        return closeSent;
+    }
+
+    /** A client that stopped reading never takes the close frame: the socket is closed anyway after the send timeout. */
+    private Future<?> closeDeadline() {
+        return channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, closeWaitMillis, TimeUnit.MILLISECONDS);
     }
 
     @Override

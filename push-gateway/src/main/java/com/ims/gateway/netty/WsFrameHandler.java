@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.web.socket.CloseStatus;
 
 import com.ims.gateway.session.Connection;
 import com.ims.gateway.session.SocketEvents;
@@ -29,13 +30,15 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
 
     private final SocketEvents events;
     private final Connection connection;
+    private final NettySocket socket;
     private final int maxFrameBytes;
     /** The close code received or sent, for the log line of the close; 1006 when the socket just went away. */
     private int closeCode = WebSocketCloseStatus.ABNORMAL_CLOSURE.code();
 
-    WsFrameHandler(SocketEvents events, Connection connection, int maxFrameBytes) {
+    WsFrameHandler(SocketEvents events, Connection connection, NettySocket socket, int maxFrameBytes) {
         this.events = events;
         this.connection = connection;
+        this.socket = socket;
         this.maxFrameBytes = maxFrameBytes;
     }
 
@@ -46,8 +49,9 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
                 case TextWebSocketFrame text -> events.text(connection, text.text());
                 case BinaryWebSocketFrame binary -> events.binary(connection);
                 case PingWebSocketFrame ping -> {
-                    // Not while the channel is full: a client that pings without reading would grow it without bound.
-                    if (ctx.channel().isWritable()) {
+                    // Not while the channel is full (a client that pings without reading would grow it without bound),
+                    // and nothing after a close frame.
+                    if (ctx.channel().isWritable() && !socket.closing()) {
                         ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
                     }
                 }
@@ -57,9 +61,12 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
                 case CloseWebSocketFrame close -> {
                     closeCode = close.statusCode();
                     connection.markClosed();
-                    // Echo the close (RFC 6455 5.5.1), then the server ends the TCP connection.
-                    ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode() < 0 ? 1000 : close.statusCode(), null))
-                            .addListener(f -> ctx.close());
+                    // Echo the close (RFC 6455 5.5.1) unless ours went out already; the server then ends the TCP
+                    // connection, within the send timeout also for a client that stopped reading.
+                    socket.close(new CloseStatus(close.statusCode() < 0 ? 1000 : close.statusCode(), null));
+                    if (socket.closing()) {
+                        ctx.channel().config().setAutoRead(false);
+                    }
                 }
                 default -> {
                 }
@@ -90,6 +97,9 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
                         && corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()) {
             // One frame too large (the decoder already sent 1009) or fragments adding up to too much (the aggregator).
             closeCode = WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+            if (cause instanceof CorruptedWebSocketFrameException) {
+                socket.closeSentByDecoder();
+            }
             events.tooBig(connection, maxFrameBytes);
             return;
         }
@@ -98,6 +108,7 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
             closeCode = corrupted.closeStatus().code();
             log.debug("protocol violation clientId={} code={} error={}", connection.clientId(), closeCode, cause.toString());
             connection.markClosed();
+            socket.closeSentByDecoder();
             return;
         }
         log.debug("socket error clientId={} error={}", connection.clientId(), cause.toString());

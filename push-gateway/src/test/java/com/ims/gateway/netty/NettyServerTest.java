@@ -101,6 +101,24 @@ class NettyServerTest extends GatewayTestBase {
     }
 
     @Test
+    void anUnsupportedWebSocketVersionGets426AndTheConnectionCloses() throws IOException {
+        String old = "GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade"
+                + "\r\nSec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(old.getBytes(StandardCharsets.US_ASCII));
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            assertThat(in.readLine()).startsWith("HTTP/1.1 426");
+            String line;
+            do {
+                line = in.readLine();
+            } while (line != null);
+            // readLine returned null: the server closed the connection (a read timeout would have thrown).
+        }
+    }
+
+    @Test
     void aKeepAliveConnectionWhoseRelayedRequestsWereAnsweredCanBecomeAWebSocket() throws IOException {
         String health = "GET /actuator/health HTTP/1.1\r\nHost: localhost\r\n\r\n";
         String upgrade = "GET /ws?token=" + token("reuse", unique("t")) + " HTTP/1.1\r\nHost: localhost\r\n"
