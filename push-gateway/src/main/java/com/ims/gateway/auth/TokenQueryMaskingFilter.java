@@ -13,11 +13,12 @@ import java.util.Map;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
+
+import com.ims.gateway.config.HeaderHidingRequest;
 
 /**
  * Takes the token out of {@code /ws} requests before anything else sees them: a {@code ?token=} or an
@@ -124,12 +125,12 @@ public final class TokenQueryMaskingFilter extends OncePerRequestFilter {
      * The parameters are parsed here from the masked query, leniently like {@link #decode}: the container's own parser
      * throws on a bad percent-escape, and the container's WebSocket upgrade reads the parameter map (an HTTP 500).
      */
-    private static final class Masked extends HttpServletRequestWrapper {
+    private static final class Masked extends HeaderHidingRequest {
         private final String query;
         private final Map<String, String[]> parameters;
 
         Masked(HttpServletRequest request, String query) {
-            super(request);
+            super(request, HttpHeaders.AUTHORIZATION);
             this.query = query;
             this.parameters = parse(query);
         }
@@ -177,26 +178,6 @@ public final class TokenQueryMaskingFilter extends OncePerRequestFilter {
         @Override
         public Enumeration<String> getParameterNames() {
             return Collections.enumeration(parameters.keySet());
-        }
-
-        @Override
-        public String getHeader(String name) {
-            return isAuthorization(name) ? null : super.getHeader(name);
-        }
-
-        @Override
-        public Enumeration<String> getHeaders(String name) {
-            return isAuthorization(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
-        }
-
-        @Override
-        public Enumeration<String> getHeaderNames() {
-            return Collections.enumeration(Collections.list(super.getHeaderNames()).stream()
-                    .filter(name -> !isAuthorization(name)).toList());
-        }
-
-        private static boolean isAuthorization(String name) {
-            return HttpHeaders.AUTHORIZATION.equalsIgnoreCase(name);
         }
     }
 }

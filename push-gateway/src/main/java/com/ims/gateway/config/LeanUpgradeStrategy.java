@@ -2,12 +2,10 @@ package com.ims.gateway.config;
 
 import java.security.Principal;
 import java.util.Collections;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.Decoder;
 import jakarta.websocket.Encoder;
@@ -74,22 +72,10 @@ final class LeanUpgradeStrategy extends StandardWebSocketUpgradeStrategy {
     }
 
     /** The upgrade request as the container sees it: without the client's {@code Sec-WebSocket-Extensions} offer. */
-    private static final class NoExtensionOffer extends HttpServletRequestWrapper {
-
-        private static final String EXTENSIONS = "Sec-WebSocket-Extensions";
+    private static final class NoExtensionOffer extends HeaderHidingRequest {
 
         NoExtensionOffer(HttpServletRequest request) {
-            super(request);
-        }
-
-        @Override
-        public String getHeader(String name) {
-            return EXTENSIONS.equalsIgnoreCase(name) ? null : super.getHeader(name);
-        }
-
-        @Override
-        public Enumeration<String> getHeaders(String name) {
-            return EXTENSIONS.equalsIgnoreCase(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+            super(request, "Sec-WebSocket-Extensions");
         }
     }
 

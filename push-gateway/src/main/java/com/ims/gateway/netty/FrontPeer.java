@@ -3,17 +3,16 @@ package com.ims.gateway.netty;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.HexFormat;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.web.filter.OncePerRequestFilter;
+
+import com.ims.gateway.config.HeaderHidingRequest;
 
 /**
  * The client's address and scheme, carried from the Netty server to the servlet container behind it in one header
@@ -76,13 +75,13 @@ final class FrontPeer {
         }
     }
 
-    private static final class Peer extends HttpServletRequestWrapper {
+    private static final class Peer extends HeaderHidingRequest {
         private final String address;
         private final int port;
         private final String scheme;
 
         Peer(HttpServletRequest request, String address, int port, String scheme) {
-            super(request);
+            super(request, HEADER);
             this.address = address;
             this.port = port;
             this.scheme = scheme;
@@ -111,22 +110,6 @@ final class FrontPeer {
         @Override
         public boolean isSecure() {
             return "https".equals(scheme);
-        }
-
-        @Override
-        public String getHeader(String name) {
-            return HEADER.equalsIgnoreCase(name) ? null : super.getHeader(name);
-        }
-
-        @Override
-        public Enumeration<String> getHeaders(String name) {
-            return HEADER.equalsIgnoreCase(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
-        }
-
-        @Override
-        public Enumeration<String> getHeaderNames() {
-            return Collections.enumeration(Collections.list(super.getHeaderNames()).stream()
-                    .filter(name -> !HEADER.equalsIgnoreCase(name)).toList());
         }
     }
 }

@@ -1,5 +1,7 @@
 package com.ims.gateway.session;
 
+import static com.ims.gateway.session.TestConnections.frame;
+import static com.ims.gateway.session.TestConnections.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ims.protocol.CloseCodes;
@@ -160,13 +162,5 @@ class ConnectionReplayPageTest {
         connection.replayMore(next);
         connections.runWriters();
         return connection;
-    }
-
-    private static OutboundFrame frame(String id) {
-        return OutboundFrame.of(text(id), id, true);
-    }
-
-    private static String text(String id) {
-        return "{\"type\":\"notification\",\"id\":\"" + id + "\",\"timestamp\":1,\"payload\":{}}";
     }
 }

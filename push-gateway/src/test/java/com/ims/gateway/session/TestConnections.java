@@ -90,4 +90,14 @@ final class TestConnections {
             }
         };
     }
+
+    /** A persistent delivery frame with this id. */
+    static OutboundFrame frame(String id) {
+        return OutboundFrame.of(text(id), id, true);
+    }
+
+    /** The text of {@link #frame}, as the socket records it. */
+    static String text(String id) {
+        return "{\"type\":\"notification\",\"id\":\"" + id + "\",\"timestamp\":1,\"payload\":{}}";
+    }
 }

@@ -46,11 +46,7 @@ public final class FanoutScenario {
             long start = System.currentTimeMillis();
             try (Progress p = new Progress("fanout", bench.progressEvery,
                     () -> Common.fleetStatus(fleet) + " " + Common.publishStatus(publisher) + " " + latency.summary().oneLine())) {
-                RateLoop.run(rate, duration, seq -> {
-                    int recipients = fleet.readyCount();
-                    publisher.send(bench.requestBody("role", bench.role, "fanout", seq))
-                            .thenAccept(id -> id.ifPresent(x -> tracker.expect(x, recipients)));
-                }, null);
+                RateLoop.run(rate, duration, seq -> toRole(bench, fleet, publisher, tracker, "fanout", seq), null);
                 publisher.drain(Duration.ofSeconds(30));
                 boolean complete = Common.awaitComplete(tracker, drain);
                 if (!complete) {
@@ -82,15 +78,19 @@ public final class FanoutScenario {
         if (warmup.isZero()) {
             return;
         }
-        RateLoop.run(rate, warmup, seq -> {
-            int recipients = fleet.readyCount();
-            publisher.send(bench.requestBody("role", bench.role, "warmup", seq))
-                    .thenAccept(id -> id.ifPresent(x -> tracker.expect(x, recipients)));
-        }, null);
+        RateLoop.run(rate, warmup, seq -> toRole(bench, fleet, publisher, tracker, "warmup", seq), null);
         publisher.drain(Duration.ofSeconds(30));
         if (!Common.awaitComplete(tracker, drain)) {
             result.note("not every warm-up delivery arrived within the drain time of " + drain.toSeconds() + " s");
         }
         latency.reset();
+    }
+
+    /** One message to the role; each connected user is to receive it once. */
+    private static void toRole(Bench bench, Fleet fleet, Publisher publisher, MessageTracker tracker, String scenario,
+                               long seq) {
+        int recipients = fleet.readyCount();
+        publisher.send(bench.requestBody("role", bench.role, scenario, seq))
+                .thenAccept(id -> id.ifPresent(x -> tracker.expect(x, recipients)));
     }
 }
