@@ -1,16 +1,17 @@
 package com.ims.gateway.netty;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -20,6 +21,7 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -180,9 +182,9 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         String token = TokenQueryMaskingFilter.token(request.headers().get(HttpHeaderNames.AUTHORIZATION),
                 rawQuery(request.uri()));
         // The handshake request, without the token's header, is all the upgrade needs (its key and version).
-        FullHttpRequest handshake = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), "/ws",
-                Unpooled.EMPTY_BUFFER, request.headers().copy().remove(HttpHeaderNames.AUTHORIZATION),
-                io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        FullHttpRequest handshake = new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
+                WebSocketConfig.PATH, Unpooled.EMPTY_BUFFER, request.headers().copy().remove(HttpHeaderNames.AUTHORIZATION),
+                EmptyHttpHeaders.INSTANCE);
         ctx.channel().config().setAutoRead(false);
         try {
             edge.verifiers().execute(() -> {
@@ -256,19 +258,16 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {
         refused = true;
         ctx.channel().config().setAutoRead(true);
-        respond(ctx, status, body);
+        answerAndClose(ctx.channel(), status, body);
     }
 
-    private void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1, status,
+    /** Answers {@code status} with a text {@code body} and closes the connection once the answer is written. */
+    static void answerAndClose(Channel channel, HttpResponseStatus status, String body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain;charset=UTF-8");
         HttpUtil.setContentLength(response, response.content().readableBytes());
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    static String address(Object remote) {
-        return remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(remote);
+        channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -11,16 +11,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -127,7 +123,7 @@ final class HttpRelay {
                                 String.valueOf(connected.cause()));
                         pending.forEach(ReferenceCountUtil::release);
                         pending.clear();
-                        badGateway();
+                        FrontHandler.answerAndClose(front, HttpResponseStatus.BAD_GATEWAY, "");
                         return;
                     }
                     backend = connected.channel();
@@ -141,14 +137,6 @@ final class HttpRelay {
                     backend.flush();
                     front.config().setAutoRead(true);
                 });
-    }
-
-    private void badGateway() {
-        DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.BAD_GATEWAY, Unpooled.EMPTY_BUFFER);
-        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        front.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** The container's responses, part by part, to the front connection; its close closes the front one. */

@@ -98,10 +98,11 @@ public class NettyConfig {
         Transport transport = Transport.best();
         OriginPolicy origins = new OriginPolicy(ws.originPatterns(properties.devMode()));
         long closeWait = properties.outbound().sendTimeout().toMillis();
-        return new NettyServer(backend -> new NettyEdge(events, factory, authenticator, tokenVerifiers, origins, decoder,
+        NettyEdge edge = new NettyEdge(events, factory, authenticator, tokenVerifiers, origins, decoder,
                 "ws://localhost" + WebSocketConfig.PATH, ws.maxFrameBytes(), closeWait, ssl != null, peer, transport,
-                () -> backend), address, port, ws.eventLoops(), ws.maxConnections(), ssl,
-                () -> context.getWebServer().getPort(), bound -> publishPort(environment, bound));
+                () -> context.getWebServer().getPort());
+        return new NettyServer(edge, address, port, ws.eventLoops(), ws.maxConnections(), ssl,
+                bound -> publishPort(environment, bound));
     }
 
     /**

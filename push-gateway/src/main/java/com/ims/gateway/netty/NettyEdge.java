@@ -16,7 +16,7 @@ import com.ims.gateway.session.SocketEvents;
  * @param verifiers     verifies tokens off the event loops (a JWKS fetch may block)
  * @param url           the WebSocket URL the handshaker names (only its path matters)
  * @param closeWaitMillis how long a close frame may take to leave before the socket is closed anyway
- * @param backend       the servlet container's loopback port, known once it started
+ * @param backend       the servlet container's loopback port, read when a relay connects (the container started first)
  */
 record NettyEdge(SocketEvents events, ConnectionFactory factory, TokenAuthenticator authenticator, Executor verifiers,
                  OriginPolicy origins, WebSocketDecoderConfig decoderConfig, String url, int maxFrameBytes,

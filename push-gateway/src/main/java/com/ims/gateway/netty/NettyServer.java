@@ -4,9 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import java.util.function.IntConsumer;
-import java.util.function.IntSupplier;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -42,13 +40,12 @@ public final class NettyServer implements SmartLifecycle {
     /** How long nothing may move on an HTTP connection (a handshake's token check included) before it is closed. */
     static final int HTTP_TIMEOUT_SECONDS = 30;
 
-    private final Function<Integer, NettyEdge> edges;
+    private final NettyEdge edge;
     private final InetAddress address;
     private final int requestedPort;
     private final int eventLoops;
     private final int maxConnections;
     private final SslContext ssl;
-    private final IntSupplier backendPort;
     private final IntConsumer publishPort;
     private final AtomicInteger open = new AtomicInteger();
     private volatile EventLoopGroup group;
@@ -56,19 +53,18 @@ public final class NettyServer implements SmartLifecycle {
     private volatile int port = -1;
 
     /**
-     * @param edges builds the channels' shared settings given the servlet container's port
+     * @param edge  what every channel shares (the servlet container's port among it, read once it runs)
      * @param ssl   null for plain ws://
      * @param publishPort told the port once bound ({@code local.server.port}: the port the gateway serves on)
      */
-    public NettyServer(Function<Integer, NettyEdge> edges, InetAddress address, int port, int eventLoops,
-                       int maxConnections, SslContext ssl, IntSupplier backendPort, IntConsumer publishPort) {
-        this.edges = edges;
+    public NettyServer(NettyEdge edge, InetAddress address, int port, int eventLoops, int maxConnections,
+                       SslContext ssl, IntConsumer publishPort) {
+        this.edge = edge;
         this.address = address;
         this.requestedPort = port;
         this.eventLoops = eventLoops;
         this.maxConnections = maxConnections;
         this.ssl = ssl;
-        this.backendPort = backendPort;
         this.publishPort = publishPort;
     }
 
@@ -77,14 +73,8 @@ public final class NettyServer implements SmartLifecycle {
         return port;
     }
 
-    public int openSockets() {
-        return open.get();
-    }
-
     @Override
     public void start() {
-        int backend = backendPort.getAsInt();
-        NettyEdge edge = edges.apply(backend);
         Transport transport = edge.transport();
         group = new MultiThreadIoEventLoopGroup(eventLoops, new DefaultThreadFactory("ws-io", true), transport.handlers());
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannel())
@@ -117,7 +107,7 @@ public final class NettyServer implements SmartLifecycle {
         port = ((InetSocketAddress) server.localAddress()).getPort();
         publishPort.accept(port);
         log.info("WebSocket server netty ({}) on port {} ({}), {} event loops; other requests relayed to the servlet "
-                + "container on 127.0.0.1:{}", transport.name(), port, ssl != null ? "wss" : "ws", eventLoops, backend);
+                + "container on 127.0.0.1:{}", transport.name(), port, ssl != null ? "wss" : "ws", eventLoops, edge.backendPort());
     }
 
     @Override
