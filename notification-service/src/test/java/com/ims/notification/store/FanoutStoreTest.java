@@ -9,6 +9,7 @@ import com.mongodb.client.MongoClients;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
+import org.bson.Document;
+import org.bson.types.Binary;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,6 +160,65 @@ class FanoutStoreTest {
         assertThat(store().applyReceipts(List.of(), keys(m, List.of("x1")), NOW.plusSeconds(5))).containsExactly(0, 1);
         assertThat(entry("x1").deliveredAt()).isEqualTo(NOW);
         assertThat(entry("x1").ackedAt()).isEqualTo(NOW.plusSeconds(5));
+    }
+
+    @Test
+    void aGroupStoredAsArraysIsReadAndTakesTheCompactFormAtItsNextChange() {
+        StoredMessage m = message("m6", 60, TargetType.ROLE, null);
+        List<String> users = List.of("a1", "a2", "a3");
+        // the form groups had before their per-recipient state was compacted: three arrays parallel to users
+        Document old = new Document("_id", Keys.fanoutGroup(m.key(), "0")).append("messageKey", m.key())
+                .append("tenant", tenant).append("messageId", m.messageId()).append("seq", m.seq()).append("late", false)
+                .append("users", users).append("status", List.of("ACKED", "DELIVERED", "PENDING"))
+                .append("deliveredAt", java.util.Arrays.asList(Date.from(NOW), Date.from(NOW.plusSeconds(1)), null))
+                .append("ackedAt", java.util.Arrays.asList(Date.from(NOW.plusSeconds(2)), null, null))
+                .append("done", false).append("createdAt", Date.from(NOW)).append("expiresAt", null)
+                .append("attempts", 1).append("nextAttemptAt", Date.from(NOW.plusSeconds(30))).append("v", 0L);
+        client.getDatabase("fanout-test").getCollection("fanouts").insertOne(old);
+
+        assertThat(entry("a1").status()).isEqualTo(DeliveryStatus.ACKED);
+        assertThat(entry("a1").ackedAt()).isEqualTo(NOW.plusSeconds(2));
+        assertThat(entry("a2").deliveredAt()).isEqualTo(NOW.plusSeconds(1));
+        assertThat(entry("a3").status()).isEqualTo(DeliveryStatus.PENDING);
+
+        assertThat(store().applyReceipts(List.of(), keys(m, List.of("a3")), NOW.plusSeconds(3))).containsExactly(0, 1);
+        Document now = client.getDatabase("fanout-test").getCollection("fanouts").find(new Document("_id", old.getString("_id"))).first();
+        assertThat(now.get("status")).isEqualTo("ADA");
+        assertThat(now.get("deliveredAt")).isInstanceOf(Binary.class);
+        assertThat(entry("a1").ackedAt()).isEqualTo(NOW.plusSeconds(2));
+        assertThat(entry("a2").deliveredAt()).isEqualTo(NOW.plusSeconds(1));
+        assertThat(entry("a2").ackedAt()).isNull();
+        assertThat(entry("a3").deliveredAt()).as("an ack over a socket implies delivery").isEqualTo(NOW.plusSeconds(3));
+        assertThat(entry("a3").ackedAt()).isEqualTo(NOW.plusSeconds(3));
+    }
+
+    @Test
+    void aNewGroupsTimesTakeNoRoomUntilAnEntryHasOne() {
+        StoredMessage m = message("m7", 70, TargetType.ROLE, null);
+        insertFanout(m, users(1_000), NOW, NOW.plusSeconds(30));
+        Document group = client.getDatabase("fanout-test").getCollection("fanouts").find(new Document("messageKey", m.key())).first();
+        assertThat(group.getString("status")).hasSize(1_000).matches("P+");
+        assertThat(group.get("ackedAt", Binary.class).getData()).isEmpty();
+
+        store().applyReceipts(List.of(), keys(m, List.of("u0", "u1")), NOW);
+        group = client.getDatabase("fanout-test").getCollection("fanouts").find(new Document("messageKey", m.key())).first();
+        // users are sorted as strings: u0, u1, u10, ...; only the first two have times, so only they take room
+        assertThat(group.get("ackedAt", Binary.class).getData()).hasSize(2 * Long.BYTES);
+        assertThat(group.getString("status")).startsWith("AAP");
+    }
+
+    @Test
+    void recipientsAreSortedOnlyWhenTheyDoNotComeSortedAlready() {
+        assertThat(FanoutStore.sortedDistinct(List.of("a", "b", "c"))).isTrue();
+        assertThat(FanoutStore.sortedDistinct(List.of("a", "a", "c"))).as("a repeat").isFalse();
+        assertThat(FanoutStore.sortedDistinct(List.of("u10", "u2", "u1"))).isFalse();
+        // MongoDB sorts strings by their UTF-8 bytes, Java by UTF-16 units: they disagree here, and Java's order wins
+        assertThat(FanoutStore.sortedDistinct(List.of("\uFF21", "\uD83D\uDE00"))).isFalse();
+
+        StoredMessage m = message("m8", 80, TargetType.ROLE, null);
+        List<String> unsorted = List.of("z", "a", "m", "a");
+        List<Document> groups = store().newFanoutGroups(m, unsorted, NOW, null);
+        assertThat(groups).singleElement().satisfies(g -> assertThat(g.getList("users", String.class)).containsExactly("a", "m", "z"));
     }
 
     private UserDelivery entry(String userId) {

@@ -46,7 +46,8 @@ public record GatewayProperties(
             @DefaultValue("1000") int maxHeldDeliveries,
             @DefaultValue("tomcat") Server server,
             @DefaultValue("0") int ioThreads,
-            @DefaultValue("30000") int maxConnections) {
+            @DefaultValue("30000") int maxConnections,
+            @DefaultValue("30s") Duration httpIdleTimeout) {
 
         /** Which WebSocket server serves the gateway's port (IMS_WS_SERVER); see docs/services/push-gateway.md. */
         public enum Server { TOMCAT, NETTY }

@@ -2,6 +2,7 @@ package com.ims.gateway.netty;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
@@ -37,14 +38,13 @@ public final class NettyServer implements SmartLifecycle {
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
     static final int MAX_INITIAL_LINE = 8192;
     static final int MAX_HEADERS = 16 * 1024;
-    /** How long nothing may move on an HTTP connection (a handshake's token check included) before it is closed. */
-    static final int HTTP_TIMEOUT_SECONDS = 30;
 
     private final NettyEdge edge;
     private final InetAddress address;
     private final int requestedPort;
     private final int eventLoops;
     private final int maxConnections;
+    private final Duration httpIdleTimeout;
     private final SslContext ssl;
     private final IntConsumer publishPort;
     private final AtomicInteger open = new AtomicInteger();
@@ -54,16 +54,23 @@ public final class NettyServer implements SmartLifecycle {
 
     /**
      * @param edge  what every channel shares (the servlet container's port among it, read once it runs)
+     * @param httpIdleTimeout how long nothing may move on an HTTP connection (a handshake's token check included)
+     *                        before it is closed; the upgrade ends it
      * @param ssl   null for plain ws://
      * @param publishPort told the port once bound ({@code local.server.port}: the port the gateway serves on)
      */
     public NettyServer(NettyEdge edge, InetAddress address, int port, int eventLoops, int maxConnections,
-                       SslContext ssl, IntConsumer publishPort) {
+                       Duration httpIdleTimeout, SslContext ssl, IntConsumer publishPort) {
         this.edge = edge;
         this.address = address;
         this.requestedPort = port;
         this.eventLoops = eventLoops;
         this.maxConnections = maxConnections;
+        if (httpIdleTimeout.toMillis() <= 0) {
+            // Netty's idle handler takes zero as "off": an HTTP connection could then be held open forever.
+            throw new IllegalArgumentException("ims.ws.http-idle-timeout must be at least 1 ms, was " + httpIdleTimeout);
+        }
+        this.httpIdleTimeout = httpIdleTimeout;
         this.ssl = ssl;
         this.publishPort = publishPort;
     }
@@ -96,7 +103,7 @@ public final class NettyServer implements SmartLifecycle {
                         // Tomcat's connectionTimeout in kind: an HTTP connection on which nothing moves either way
                         // (a handshake that never completes, an idle keep-alive) is closed; the upgrade removes it.
                         channel.pipeline().addLast(FrontHandler.HTTP_TIMEOUT,
-                                new IdleStateHandler(0, 0, HTTP_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                                new IdleStateHandler(0, 0, httpIdleTimeout.toMillis(), TimeUnit.MILLISECONDS));
                         channel.pipeline().addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192));
                         channel.pipeline().addLast("front", new FrontHandler(edge));
                     }

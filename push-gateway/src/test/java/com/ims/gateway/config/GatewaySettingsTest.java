@@ -13,7 +13,7 @@ class GatewaySettingsTest {
     private static GatewayProperties.Ws ws(String origins) {
         return new GatewayProperties.Ws(origins, 65536, 20, 3, Duration.ofSeconds(5), 20, Duration.ofSeconds(30),
                 Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(5), 1000,
-                GatewayProperties.Ws.Server.TOMCAT, 0, 30000);
+                GatewayProperties.Ws.Server.TOMCAT, 0, 30000, Duration.ofSeconds(30));
     }
 
     @Test

@@ -25,4 +25,10 @@ class NettyConfigTest {
         MockEnvironment both = new MockEnvironment().withProperty("server.ssl.key-store", "classpath:ks.p12");
         assertThatCode(() -> NettyConfig.requireBundleForTls(both, "ims-server")).doesNotThrowAnyException();
     }
+
+    @Test
+    void anHttpIdleTimeoutOfZeroIsRefusedNotTakenAsOff() {
+        assertThatThrownBy(() -> new NettyServer(null, null, 0, 1, 1, java.time.Duration.ZERO, null, port -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ims.ws.http-idle-timeout");
+    }
 }

@@ -34,8 +34,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * relay of every other request to the servlet container, with the client's address carried across, and an upgraded
  * channel that keeps nothing of HTTP.
  */
-@TestPropertySource(properties = {"ims.ws.server=netty", "ims.admin.allowed-cidrs=127.0.0.2/32"})
+@TestPropertySource(properties = {"ims.ws.server=netty", "ims.admin.allowed-cidrs=127.0.0.2/32",
+        "ims.ws.http-idle-timeout=" + NettyServerTest.HTTP_IDLE_SECONDS + "s"})
 class NettyServerTest extends GatewayTestBase {
+
+    /** Short, so a test can see it pass; long enough that no request of the other tests stalls that long. */
+    static final int HTTP_IDLE_SECONDS = 3;
 
     /** Its own gateway id: a context with other properties must not share the other socket tests' topic and group. */
     @DynamicPropertySource
@@ -154,6 +158,46 @@ class NettyServerTest extends GatewayTestBase {
             List<String> handlers = ((NettySocket) connection.socket()).channel().pipeline().names();
             assertThat(handlers).containsExactly("wsencoder", "wsdecoder", "ws-aggregator", "ws-frames",
                     "DefaultChannelPipeline$TailContext#0");
+        }
+    }
+
+    @Test
+    void anHttpConnectionOnWhichNothingMovesIsClosedAfterTheIdleTimeout() throws IOException {
+        for (String sent : List.of("", "GET /ws?token=abc HTTP/1.1\r\nHost: localhost\r\n")) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+                socket.setSoTimeout(HTTP_IDLE_SECONDS * 5_000);
+                socket.getOutputStream().write(sent.getBytes(StandardCharsets.US_ASCII));
+                long start = System.nanoTime();
+                assertThat(socket.getInputStream().read())
+                        .as("closed by the server, not by the read timeout (sent: %s)", sent.isEmpty() ? "nothing" : "half a request")
+                        .isEqualTo(-1);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofSeconds(HTTP_IDLE_SECONDS / 2));
+            }
+        }
+    }
+
+    @Test
+    void anInterimContinueIsNotTakenForTheAnswerSoTheConnectionCanStillUpgradeAfterIt() throws IOException {
+        // An empty body: Tomcat closes a connection whose announced body the application left unread after a non-2xx
+        // answer (the client may or may not send it), and this one answers 405 without reading.
+        String post = "POST /actuator/health HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n"
+                + "Expect: 100-continue\r\n\r\n";
+        String upgrade = "GET /ws?token=" + token("continued", unique("t")) + " HTTP/1.1\r\nHost: localhost\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+            socket.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            OutputStream out = socket.getOutputStream();
+            out.write(post.getBytes(StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("HTTP/1.1 100");
+            assertThat(in.readLine()).isEmpty();
+            assertThat(in.readLine()).as("the final answer").startsWith("HTTP/1.1 405");
+            skipRest(in);
+            out.write(upgrade.getBytes(StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("HTTP/1.1 101");
         }
     }
 

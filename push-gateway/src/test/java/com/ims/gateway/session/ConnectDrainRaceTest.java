@@ -140,7 +140,7 @@ class ConnectDrainRaceTest {
     private static GatewayProperties properties() {
         GatewayProperties.Ws ws = new GatewayProperties.Ws(null, 65536, 20, 3, Duration.ofSeconds(5), 20,
                 Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(5), 1000,
-                GatewayProperties.Ws.Server.TOMCAT, 0, 30000);
+                GatewayProperties.Ws.Server.TOMCAT, 0, 30000, Duration.ofSeconds(30));
         GatewayProperties.Outbound outbound = new GatewayProperties.Outbound(1000, 1 << 20, 1, Duration.ofSeconds(5));
         return new GatewayProperties(true, null, null, ws, outbound, null, null, null, null);
     }

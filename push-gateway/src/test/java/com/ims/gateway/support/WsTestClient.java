@@ -74,6 +74,30 @@ public final class WsTestClient implements WebSocket.Listener, AutoCloseable {
         socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).join();
     }
 
+    /**
+     * A message the server may refuse before it read all of it (over the frame limit): the server's close can come
+     * while this client is still writing, and the JDK client then fails the send ("closed output") once it answered
+     * that close. Not an error here: the caller asserts the close code.
+     */
+    public void sendTheServerMayCut(String text) {
+        tolerateCut(() -> send(text));
+    }
+
+    /** {@link #sendTheServerMayCut(String)} for a binary message. */
+    public void sendBinaryTheServerMayCut(byte[] data) {
+        tolerateCut(() -> sendBinary(data));
+    }
+
+    private static void tolerateCut(Runnable send) {
+        try {
+            send.run();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (!(e.getCause() instanceof java.io.IOException)) {
+                throw e;
+            }
+        }
+    }
+
     /** An unsolicited protocol pong frame (RFC 6455 section 5.5.3 allows one as a heartbeat). */
     public void sendPong() {
         socket.sendPong(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3})).join();

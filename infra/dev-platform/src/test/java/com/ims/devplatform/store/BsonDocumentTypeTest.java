@@ -3,6 +3,7 @@ package com.ims.devplatform.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import de.bwaldvogel.mongo.bson.BinData;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
 import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
@@ -59,5 +60,18 @@ class BsonDocumentTypeTest {
                 .as("two arrays of 1,000 count as 2,000 values, not as two fields")
                 .isGreaterThan(48 * 2_000)
                 .isGreaterThan(100 * BsonDocumentType.INSTANCE.getMemory(small) / 2);
+    }
+
+    @Test
+    void memoryCountsLongStringsAndBinariesByTheirLength() {
+        // a fan-out group's compact form: one letter per recipient, 8 bytes per recipient's time
+        Document compact = new Document("_id", "m#0").append("status", "P".repeat(1_000))
+                .append("deliveredAt", new BinData(new byte[8_000])).append("ackedAt", new BinData(new byte[8_000]));
+        Document small = new Document("_id", "m#1").append("status", "P").append("ackedAt", new BinData(new byte[8]));
+
+        assertThat(BsonDocumentType.INSTANCE.getMemory(compact))
+                .as("17 KB of values count as about that, not as four fields")
+                .isGreaterThan(17_000)
+                .isGreaterThan(50 * BsonDocumentType.INSTANCE.getMemory(small));
     }
 }
