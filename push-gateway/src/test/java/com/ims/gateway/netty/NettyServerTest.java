@@ -108,11 +108,9 @@ class NettyServerTest extends GatewayTestBase {
     void anUnsupportedWebSocketVersionGets426AndTheConnectionCloses() throws IOException {
         String old = "GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade"
                 + "\r\nSec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
-            socket.setSoTimeout(10_000);
+        try (Socket socket = connected()) {
             socket.getOutputStream().write(old.getBytes(StandardCharsets.US_ASCII));
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            BufferedReader in = lines(socket);
             assertThat(in.readLine()).startsWith("HTTP/1.1 426");
             String line;
             do {
@@ -125,13 +123,9 @@ class NettyServerTest extends GatewayTestBase {
     @Test
     void aKeepAliveConnectionWhoseRelayedRequestsWereAnsweredCanBecomeAWebSocket() throws IOException {
         String health = "GET /actuator/health HTTP/1.1\r\nHost: localhost\r\n\r\n";
-        String upgrade = "GET /ws?token=" + token("reuse", unique("t")) + " HTTP/1.1\r\nHost: localhost\r\n"
-                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
-            socket.setSoTimeout(10_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+        String upgrade = upgradeRequest("reuse");
+        try (Socket socket = connected()) {
+            BufferedReader in = lines(socket);
             socket.getOutputStream().write(health.getBytes(StandardCharsets.US_ASCII));
             assertThat(in.readLine()).startsWith("HTTP/1.1 200");
             skipRest(in);
@@ -164,8 +158,7 @@ class NettyServerTest extends GatewayTestBase {
     @Test
     void anHttpConnectionOnWhichNothingMovesIsClosedAfterTheIdleTimeout() throws IOException {
         for (String sent : List.of("", "GET /ws?token=abc HTTP/1.1\r\nHost: localhost\r\n")) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+            try (Socket socket = connected()) {
                 socket.setSoTimeout(HTTP_IDLE_SECONDS * 5_000);
                 socket.getOutputStream().write(sent.getBytes(StandardCharsets.US_ASCII));
                 long start = System.nanoTime();
@@ -183,13 +176,9 @@ class NettyServerTest extends GatewayTestBase {
         // answer (the client may or may not send it), and this one answers 405 without reading.
         String post = "POST /actuator/health HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n"
                 + "Expect: 100-continue\r\n\r\n";
-        String upgrade = "GET /ws?token=" + token("continued", unique("t")) + " HTTP/1.1\r\nHost: localhost\r\n"
-                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
-            socket.setSoTimeout(10_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+        String upgrade = upgradeRequest("continued");
+        try (Socket socket = connected()) {
+            BufferedReader in = lines(socket);
             OutputStream out = socket.getOutputStream();
             out.write(post.getBytes(StandardCharsets.US_ASCII));
             assertThat(in.readLine()).startsWith("HTTP/1.1 100");
@@ -201,6 +190,25 @@ class NettyServerTest extends GatewayTestBase {
         }
     }
 
+    /** A WebSocket handshake for {@code user} of a new tenant, with a valid token. */
+    private String upgradeRequest(String user) {
+        return "GET /ws?token=" + token(user, unique("t")) + " HTTP/1.1\r\nHost: localhost\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+    }
+
+    /** A plain socket connected to the gateway's port, reads timing out after 10 s. */
+    private Socket connected() throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private static BufferedReader lines(Socket socket) throws IOException {
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+    }
+
     /** Sends {@code request} (one or more) from {@code from} and reads the status line of {@code responses} responses. */
     private static List<String> statusLines(InetAddress from, int port, String request, int responses) throws IOException {
         try (Socket socket = new Socket()) {
@@ -210,7 +218,7 @@ class NettyServerTest extends GatewayTestBase {
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            BufferedReader in = lines(socket);
             List<String> statuses = new ArrayList<>();
             while (statuses.size() < responses) {
                 String status = in.readLine();
