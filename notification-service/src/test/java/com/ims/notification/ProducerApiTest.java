@@ -8,20 +8,27 @@ import com.ims.notification.api.NotificationController;
 import com.ims.notification.api.ProducerRateLimiter;
 import com.ims.notification.config.NotificationProperties;
 import com.ims.protocol.Json;
+import jakarta.servlet.Filter;
+import java.lang.reflect.Field;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.ResponseEntity;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.security.web.FilterChainProxy;
+import org.springframework.security.web.ObservationFilterChainDecorator;
+import org.springframework.test.util.ReflectionTestUtils;
+import org.springframework.util.ReflectionUtils;
 import tools.jackson.databind.JsonNode;
 
 /** POST /api/v1/notifications: validation, authentication, scope, tenant, limits, and the hand-over to ingest. */
@@ -32,6 +39,23 @@ class ProducerApiTest extends ServiceTestBase {
 
     @Autowired
     NotificationProperties properties;
+
+    @Autowired
+    @Qualifier("springSecurityFilterChain")
+    Filter securityFilterChain;
+
+    @Test
+    void springSecurityWrapsNoFilterOfTheChainInAnObservation() {
+        // SecurityObservationsAutoConfiguration (service-support): the property that turns the observations off left
+        // their wrappers running on every request.
+        Field composite = ReflectionUtils.findField(securityFilterChain.getClass(),
+                "springSecurityFilterChain");
+        Object chain = composite == null ? securityFilterChain
+                : ReflectionTestUtils.getField(securityFilterChain, "springSecurityFilterChain");
+        assertThat(chain).isInstanceOf(FilterChainProxy.class);
+        assertThat(ReflectionTestUtils.getField(chain, "filterChainDecorator"))
+                .isNotInstanceOf(ObservationFilterChainDecorator.class);
+    }
 
     @ParameterizedTest(name = "{0} is refused naming {1}")
     @CsvSource(delimiter = '|', value = {
