@@ -28,10 +28,7 @@ class WsFrameHandlerPingTest {
 
     @Test
     void aPingIsAnsweredWithItsPayload() {
-        channel.writeInbound(ping(7));
-        PongWebSocketFrame pong = channel.readOutbound();
-        assertThat(pong.content().readByte()).isEqualTo((byte) 7);
-        pong.release();
+        assertPingAnswered(7);
     }
 
     @Test
@@ -47,10 +44,7 @@ class WsFrameHandlerPingTest {
         queued.release();
         assertThat((Object) channel.readOutbound()).as("no pong for the ping that came while full").isNull();
 
-        channel.writeInbound(ping(2));
-        PongWebSocketFrame pong = channel.readOutbound();
-        assertThat(pong.content().readByte()).isEqualTo((byte) 2);
-        pong.release();
+        assertPingAnswered(2);
     }
 
     @Test
@@ -58,6 +52,13 @@ class WsFrameHandlerPingTest {
         socket.closeSentByDecoder();
         channel.writeInbound(ping(3));
         assertThat((Object) channel.readOutbound()).isNull();
+    }
+
+    private void assertPingAnswered(int payload) {
+        channel.writeInbound(ping(payload));
+        PongWebSocketFrame pong = channel.readOutbound();
+        assertThat(pong.content().readByte()).isEqualTo((byte) payload);
+        pong.release();
     }
 
     private static PingWebSocketFrame ping(int payload) {
