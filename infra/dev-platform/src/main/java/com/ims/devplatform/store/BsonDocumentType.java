@@ -52,8 +52,8 @@ final class BsonDocumentType extends BasicDataType<Document> {
         for (Object child : children) {
             if (child instanceof Document || child instanceof Collection<?>) {
                 n += values(child, depth + 1);
-            } else if (child instanceof BinData || child instanceof byte[] || child instanceof String) {
-                n += flat(child) - 1;
+            } else {
+                n += flat(child) - 1; // beyond the one value counted above: a long string's or a binary's length
             }
         }
         return n;
