@@ -8,7 +8,8 @@
 #   SYSTEMS=ims-ha SCENARIOS=reconnect infra/bench/run-all.sh    # the storm with two gateways behind haproxy
 #
 # Knobs (defaults = the issue's targets): IDLE_N=15000 IDLE_HOLD=60s FANOUT_N=10000 FANOUT_RATE=1 FANOUT_DURATION=60s
-# FANOUT_WARMUP=0s (messages sent, awaited and left out of the figures before the measured run)
+# FANOUT_WARMUP=60s (messages sent, awaited and left out of the figures before the measured run; after 20 s the JVMs'
+# compilers were still busy, see docs/BENCHMARKS.md; the fan-out's "jit ms" per JVM shows what is left)
 # UNICAST_N=1000 UNICAST_RATES=100,250,500,1000,1500 UNICAST_STEP=20s STORM_N=10000 STORM_RATE=100 STORM_MODE=term|kill
 # STORM_PEERS=0 (1 also storms the peers, which have no store and lose what is sent while clients are away)
 # IMS's unicast runs twice: producer API (as the peers) and records on ims.notifications (--publish-via kafka).
@@ -23,7 +24,7 @@ cd "$ROOT"
 SYSTEMS="${SYSTEMS:-peer-ws peer-socketio ims}"
 SCENARIOS="${SCENARIOS:-idle fanout unicast reconnect}"
 IDLE_N="${IDLE_N:-15000}"; IDLE_HOLD="${IDLE_HOLD:-60s}"
-FANOUT_N="${FANOUT_N:-10000}"; FANOUT_RATE="${FANOUT_RATE:-1}"; FANOUT_DURATION="${FANOUT_DURATION:-60s}"; FANOUT_WARMUP="${FANOUT_WARMUP:-0s}"
+FANOUT_N="${FANOUT_N:-10000}"; FANOUT_RATE="${FANOUT_RATE:-1}"; FANOUT_DURATION="${FANOUT_DURATION:-60s}"; FANOUT_WARMUP="${FANOUT_WARMUP:-60s}"
 UNICAST_N="${UNICAST_N:-1000}"; UNICAST_RATES="${UNICAST_RATES:-100,250,500,1000,1500}"; UNICAST_STEP="${UNICAST_STEP:-20s}"
 STORM_N="${STORM_N:-10000}"; STORM_RATE="${STORM_RATE:-100}"; STORM_MODE="${STORM_MODE:-term}"; STORM_PEERS="${STORM_PEERS:-0}"
 OUT="${OUT:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)}"

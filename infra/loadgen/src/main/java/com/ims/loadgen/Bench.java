@@ -4,6 +4,7 @@ import com.ims.loadgen.metrics.LatencyBook;
 import com.ims.loadgen.metrics.MessageTracker;
 import com.ims.loadgen.publish.Publisher;
 import com.ims.loadgen.server.ListeningPids;
+import com.ims.loadgen.server.JvmCounters;
 import com.ims.loadgen.server.ServerProbe;
 import com.ims.loadgen.ws.Backoff;
 import com.ims.loadgen.ws.Fleet;
@@ -203,6 +204,18 @@ public final class Bench {
             Map<Long, ServerProbe.CpuTime> out = new LinkedHashMap<>();
             for (long pid : pids.keySet()) {
                 out.put(pid, ServerProbe.cpuTime(pid));
+            }
+            return out;
+        }
+
+        /** Each JVM's compile and GC time so far (the ones that are not JVMs are left out). */
+        public Map<Long, JvmCounters.Times> jvmTimes() {
+            Map<Long, JvmCounters.Times> out = new LinkedHashMap<>();
+            for (long pid : pids.keySet()) {
+                JvmCounters.Times t = JvmCounters.times(pid);
+                if (t.known()) {
+                    out.put(pid, t);
+                }
             }
             return out;
         }

@@ -7,6 +7,7 @@ import com.ims.loadgen.metrics.LatencyBook;
 import com.ims.loadgen.metrics.MessageTracker;
 import com.ims.loadgen.publish.Publisher;
 import com.ims.loadgen.report.Result;
+import com.ims.loadgen.server.JvmCounters;
 import com.ims.loadgen.server.ServerProbe;
 import com.ims.loadgen.ws.Fleet;
 import java.time.Duration;
@@ -110,6 +111,22 @@ final class Common {
                     round((last.systemMicros() - first.systemMicros()) / (double) deliveries));
             result.metric("server cpu us/delivery (all listed)", round(total / (double) deliveries));
             result.metric("loadgen cpu us/delivery", round((selfAfter - selfBefore) / (double) deliveries));
+        }
+    }
+
+    /**
+     * Each JVM's JIT compile and GC time over the measured window, in ms: compile time there means the service was
+     * not yet warm, and the window's CPU per delivery counts compilation too (JvmCounters).
+     */
+    static void jvmMetrics(Bench.ServerSet servers, Map<Long, JvmCounters.Times> before,
+                           Map<Long, JvmCounters.Times> after, Result result) {
+        for (Map.Entry<Long, JvmCounters.Times> e : before.entrySet()) {
+            JvmCounters.Times end = after.get(e.getKey());
+            if (end != null && end.known()) {
+                String name = servers.shortName(e.getKey());
+                result.metric("jit ms " + name, round((end.compileMicros() - e.getValue().compileMicros()) / 1000.0));
+                result.metric("gc ms " + name, round((end.gcMicros() - e.getValue().gcMicros()) / 1000.0));
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import com.ims.loadgen.metrics.MessageTracker;
 import com.ims.loadgen.publish.Publisher;
 import com.ims.loadgen.publish.RateLoop;
 import com.ims.loadgen.report.Result;
+import com.ims.loadgen.server.JvmCounters;
 import com.ims.loadgen.server.ServerProbe;
 import com.ims.loadgen.ws.Fleet;
 import java.time.Duration;
@@ -42,6 +43,7 @@ public final class FanoutScenario {
             warmUp(bench, fleet, publisher, tracker, latency, rate, drain, result);
             long deliveriesBefore = fleet.counters().deliveries.sum();
             Map<Long, ServerProbe.CpuTime> cpuBefore = servers.cpuTimes();
+            Map<Long, JvmCounters.Times> jvmBefore = servers.jvmTimes();
             long selfBefore = Common.selfCpuMicros();
             long start = System.currentTimeMillis();
             try (Progress p = new Progress("fanout", bench.progressEvery,
@@ -54,6 +56,7 @@ public final class FanoutScenario {
                 }
             }
             Map<Long, ServerProbe.CpuTime> cpuAfter = servers.cpuTimes();
+            Map<Long, JvmCounters.Times> jvmAfter = servers.jvmTimes();
             long selfAfter = Common.selfCpuMicros();
             long delivered = fleet.counters().deliveries.sum() - deliveriesBefore;
             long end = Math.max(fleet.lastDeliveryAtMs(), start + 1);
@@ -62,6 +65,7 @@ public final class FanoutScenario {
             Common.tallyMetrics(tracker, fleet, result);
             result.metric("deliveries per second", Common.round(delivered * 1000.0 / Math.max(duration.toMillis(), end - start)));
             Common.cpuMetrics(servers, cpuBefore, cpuAfter, selfBefore, selfAfter, delivered, result);
+            Common.jvmMetrics(servers, jvmBefore, jvmAfter, result);
         }
         return result.withLatency(latency.summary());
     }

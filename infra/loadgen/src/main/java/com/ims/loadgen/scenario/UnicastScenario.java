@@ -8,6 +8,7 @@ import com.ims.loadgen.metrics.MessageTracker;
 import com.ims.loadgen.publish.Publisher;
 import com.ims.loadgen.publish.RateLoop;
 import com.ims.loadgen.report.Result;
+import com.ims.loadgen.server.JvmCounters;
 import com.ims.loadgen.server.ServerProbe;
 import com.ims.loadgen.ws.Fleet;
 import java.time.Duration;
@@ -44,6 +45,7 @@ public final class UnicastScenario {
             Common.connect(bench, fleet, result);
             Common.sleep(bench.args.duration("settle", Duration.ofSeconds(3)));
             Map<Long, ServerProbe.CpuTime> cpuBefore = servers.cpuTimes();
+            Map<Long, JvmCounters.Times> jvmBefore = servers.jvmTimes();
             long selfBefore = Common.selfCpuMicros();
             long deliveriesBefore = fleet.counters().deliveries.sum();
             List<LatencyBook.Window> windows = new ArrayList<>();
@@ -73,10 +75,12 @@ public final class UnicastScenario {
                 }
             }
             Map<Long, ServerProbe.CpuTime> cpuAfter = servers.cpuTimes();
+            Map<Long, JvmCounters.Times> jvmAfter = servers.jvmTimes();
             long delivered = fleet.counters().deliveries.sum() - deliveriesBefore;
             Common.publisherMetrics(publisher, result);
             Common.tallyMetrics(tracker, fleet, result);
             Common.cpuMetrics(servers, cpuBefore, cpuAfter, selfBefore, Common.selfCpuMicros(), delivered, result);
+            Common.jvmMetrics(servers, jvmBefore, jvmAfter, result);
 
             String knee = "not reached";
             double baseP99 = -1;

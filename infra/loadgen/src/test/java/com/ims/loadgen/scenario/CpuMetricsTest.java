@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ims.loadgen.Bench;
 import com.ims.loadgen.report.Result;
+import com.ims.loadgen.server.JvmCounters;
 import com.ims.loadgen.server.ServerProbe.CpuTime;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,10 +16,7 @@ class CpuMetricsTest {
 
     @Test
     void reportsTheWsServersCpuAndItsKernelSharePerDeliveryAndTheWholePlatforms() {
-        Map<Long, String> pids = new LinkedHashMap<>();
-        pids.put(10L, "ws:8080");
-        pids.put(20L, "store");
-        Bench.ServerSet servers = new Bench.ServerSet(pids, List.of());
+        Bench.ServerSet servers = wsServerAndStore();
         Map<Long, CpuTime> before = Map.of(10L, new CpuTime(1_000_000, 500_000), 20L, new CpuTime(0, 0));
         Map<Long, CpuTime> after = Map.of(10L, new CpuTime(3_000_000, 1_500_000), 20L, new CpuTime(800_000, 200_000));
         Result result = Result.start("ims", "fanout", "t", "now");
@@ -42,5 +40,27 @@ class CpuMetricsTest {
         Common.cpuMetrics(servers, Map.of(10L, CpuTime.UNKNOWN), Map.of(10L, new CpuTime(5, 5)), 0, 0, 100, result);
 
         assertThat(result.metrics()).isEmpty();
+    }
+
+    @Test
+    void reportsEachJvmsCompileAndGcTimeOverTheWindowAndSkipsOneThatWasNotReadAtTheEnd() {
+        Bench.ServerSet servers = wsServerAndStore();
+        Result result = Result.start("ims", "fanout", "t", "now");
+
+        Common.jvmMetrics(servers,
+                Map.of(10L, new JvmCounters.Times(1_000_000, 200_000), 20L, new JvmCounters.Times(5, 5)),
+                Map.of(10L, new JvmCounters.Times(1_750_000, 260_000)), result);
+
+        assertThat(result.metrics()).containsOnly(
+                org.assertj.core.api.Assertions.entry("jit ms ws8080", 750.0),
+                org.assertj.core.api.Assertions.entry("gc ms ws8080", 60.0));
+    }
+
+    /** pid 10 the WebSocket server on 8080, pid 20 the store. */
+    private static Bench.ServerSet wsServerAndStore() {
+        Map<Long, String> pids = new LinkedHashMap<>();
+        pids.put(10L, "ws:8080");
+        pids.put(20L, "store");
+        return new Bench.ServerSet(pids, List.of());
     }
 }
