@@ -115,14 +115,15 @@ final class Common {
     }
 
     /**
-     * Each JVM's JIT compile and GC time over the measured window, in ms: compile time there means the service was
-     * not yet warm, and the window's CPU per delivery counts compilation too (JvmCounters).
+     * Each JVM's JIT compile and GC pause time over the measured window, in ms: compile time there means the service
+     * was not yet warm, and the window's CPU per delivery counts compilation too (JvmCounters). Both maps come from
+     * {@link Bench.ServerSet#jvmTimes}, which holds only JVMs it could read.
      */
     static void jvmMetrics(Bench.ServerSet servers, Map<Long, JvmCounters.Times> before,
                            Map<Long, JvmCounters.Times> after, Result result) {
         for (Map.Entry<Long, JvmCounters.Times> e : before.entrySet()) {
             JvmCounters.Times end = after.get(e.getKey());
-            if (end != null && end.known()) {
+            if (end != null) {
                 String name = servers.shortName(e.getKey());
                 result.metric("jit ms " + name, round((end.compileMicros() - e.getValue().compileMicros()) / 1000.0));
                 result.metric("gc ms " + name, round((end.gcMicros() - e.getValue().gcMicros()) / 1000.0));

@@ -12,17 +12,21 @@ import java.util.Map;
 
 /**
  * A HotSpot JVM's own time accounts, read from its performance-counter file ({@code /tmp/hsperfdata_<user>/<pid>},
- * what {@code jstat} reads): how long its JIT compilers and its garbage collector have worked so far.
+ * what {@code jstat} reads): how long its JIT compilers have worked and its collector has paused it so far.
  *
- * @implNote Why: a fan-out probe on 2026-12-01 found the JIT compilers still at work 60–90 s into a fan-out run (0.5 to
- *     1 s of compile time per 10 s in notification-service and the dev platform), so a measured minute after a short
+ * @implNote Why: a fan-out probe on 2026-12-01 found the JIT compilers still at work 140–190 s into a fan-out run (0.2
+ *     to 2.2 s of compile time per 11 s in notification-service and the dev platform), so a measured minute after a short
  *     warm-up counted compilation as the platform's cost per delivery. The load generator now reports each JVM's
  *     compile and GC time over the measured window beside its CPU, so a run shows whether it was warm. Reading the
  *     file costs nothing in the target JVM, unlike {@code jcmd}, which starts a JVM of its own on the same cores.
  */
 public final class JvmCounters {
 
-    /** Compile and GC time in microseconds; -1 each when the JVM's counters cannot be read. */
+    /**
+     * Compile time and GC pause time in microseconds; -1 each when the JVM's counters cannot be read. Compile time is
+     * the compilations' elapsed time (an upper bound on the compilers' CPU on a busy machine); the GC counters hold
+     * pauses only, not the work of a concurrent collector's own threads.
+     */
     public record Times(long compileMicros, long gcMicros) {
 
         public static final Times UNKNOWN = new Times(-1, -1);
@@ -61,7 +65,7 @@ public final class JvmCounters {
         }
         long gcTicks = 0;
         for (Map.Entry<String, Long> e : counters.entrySet()) {
-            // sun.gc.collector.<n>.time: one per collector (young, old, and G1's concurrent cycles)
+            // sun.gc.collector.<n>.time: one per collector (young, full, and G1's remark and cleanup pauses)
             if (e.getKey().startsWith(GC_PREFIX) && e.getKey().endsWith(".time")) {
                 gcTicks += e.getValue();
             }
