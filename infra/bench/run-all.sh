@@ -10,7 +10,8 @@
 # Knobs (defaults = the issue's targets): IDLE_N=15000 IDLE_HOLD=60s FANOUT_N=10000 FANOUT_RATE=1 FANOUT_DURATION=60s
 # FANOUT_WARMUP=60s (messages sent, awaited and left out of the figures before the measured run; after 20 s the JVMs'
 # compilers were still busy, see docs/BENCHMARKS.md; the fan-out's "jit ms" per JVM shows what is left)
-# UNICAST_N=1000 UNICAST_RATES=100,250,500,1000,1500 UNICAST_STEP=20s STORM_N=10000 STORM_RATE=100 STORM_MODE=term|kill
+# UNICAST_N=1000 UNICAST_RATES=100,250,500,1000,1500 UNICAST_STEP=20s UNICAST_WARMUP=60s (random unicasts at 500/s,
+# awaited and left out, before the steps: the request path's first thousands of requests are compiled meanwhile) STORM_N=10000 STORM_RATE=100 STORM_MODE=term|kill
 # STORM_PEERS=0 (1 also storms the peers, which have no store and lose what is sent while clients are away)
 # IMS's unicast runs twice: producer API (as the peers) and records on ims.notifications (--publish-via kafka).
 # OUT=infra/bench/results/<UTC timestamp>  LOADGEN_OPTS="-Xmx4g"  BENCH_DATA=/tmp/ims-bench
@@ -25,7 +26,7 @@ SYSTEMS="${SYSTEMS:-peer-ws peer-socketio ims}"
 SCENARIOS="${SCENARIOS:-idle fanout unicast reconnect}"
 IDLE_N="${IDLE_N:-15000}"; IDLE_HOLD="${IDLE_HOLD:-60s}"
 FANOUT_N="${FANOUT_N:-10000}"; FANOUT_RATE="${FANOUT_RATE:-1}"; FANOUT_DURATION="${FANOUT_DURATION:-60s}"; FANOUT_WARMUP="${FANOUT_WARMUP:-60s}"
-UNICAST_N="${UNICAST_N:-1000}"; UNICAST_RATES="${UNICAST_RATES:-100,250,500,1000,1500}"; UNICAST_STEP="${UNICAST_STEP:-20s}"
+UNICAST_N="${UNICAST_N:-1000}"; UNICAST_RATES="${UNICAST_RATES:-100,250,500,1000,1500}"; UNICAST_STEP="${UNICAST_STEP:-20s}"; UNICAST_WARMUP="${UNICAST_WARMUP:-60s}"
 STORM_N="${STORM_N:-10000}"; STORM_RATE="${STORM_RATE:-100}"; STORM_MODE="${STORM_MODE:-term}"; STORM_PEERS="${STORM_PEERS:-0}"
 OUT="${OUT:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 LOADGEN_JAR="$ROOT/infra/loadgen/target/loadgen.jar"
@@ -73,10 +74,10 @@ for system in $SYSTEMS; do
   has fanout && loadgen fanout "$system" "fanout-$system.json" --connections "$FANOUT_N" --rate "$FANOUT_RATE" --warmup "$FANOUT_WARMUP" \
     --duration "$FANOUT_DURATION" --settle 10s   # 10 s: let IMS learn 10,000 role members from presence first
   has unicast && loadgen unicast "$system" "unicast-$system.json" --connections "$UNICAST_N" --rates "$UNICAST_RATES" \
-    --step "$UNICAST_STEP"
+    --step "$UNICAST_STEP" --warmup "$UNICAST_WARMUP"
   # IMS also takes records on ims.notifications (the contract's Kafka path): the same durable path without HTTP.
   [[ "$system" == ims ]] && has unicast && loadgen unicast "$system" "unicast-$system-kafka.json" --publish-via kafka \
-    --connections "$UNICAST_N" --rates "$UNICAST_RATES" --step "$UNICAST_STEP" --label "via Kafka"
+    --connections "$UNICAST_N" --rates "$UNICAST_RATES" --step "$UNICAST_STEP" --warmup "$UNICAST_WARMUP" --label "via Kafka"
   if has reconnect; then
     # Gateway B stands in for the other gateways of a deployment, which serve traffic, so their JIT is warm: it has
     # taken no connection yet (haproxy sends all to A), so 10,000 connections go to it directly first and leave.

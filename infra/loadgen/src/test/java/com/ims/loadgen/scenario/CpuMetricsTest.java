@@ -56,6 +56,19 @@ class CpuMetricsTest {
                 org.assertj.core.api.Assertions.entry("gc ms ws8080", 60.0));
     }
 
+    @Test
+    void aStepsCostIsEveryReadableServersCpuPerMessageAndTheJvmsCompileTimeSummed() {
+        Map<Long, CpuTime> before = Map.of(10L, new CpuTime(1_000_000, 0), 20L, new CpuTime(0, 0), 30L, CpuTime.UNKNOWN);
+        Map<Long, CpuTime> after = Map.of(10L, new CpuTime(1_600_000, 0), 20L, new CpuTime(400_000, 0),
+                30L, new CpuTime(9_000_000, 0));
+        Map<Long, JvmCounters.Times> jvmBefore = Map.of(10L, new JvmCounters.Times(0, 0), 20L, new JvmCounters.Times(0, 0));
+        Map<Long, JvmCounters.Times> jvmAfter = Map.of(10L, new JvmCounters.Times(250_000, 9), 20L,
+                new JvmCounters.Times(1_250_000, 9));
+
+        assertThat(Common.stepCost(before, after, jvmBefore, jvmAfter, 1_000)).containsExactly(1_000.0, 1_500.0);
+        assertThat(Common.stepCost(before, after, jvmBefore, jvmAfter, 0)[0]).isNaN();
+    }
+
     /** pid 10 the WebSocket server on 8080, pid 20 the store. */
     private static Bench.ServerSet wsServerAndStore() {
         Map<Long, String> pids = new LinkedHashMap<>();
