@@ -6,6 +6,7 @@ import com.ims.loadgen.metrics.Counters;
 import com.ims.loadgen.metrics.LatencyBook;
 import com.ims.loadgen.metrics.MessageTracker;
 import com.ims.loadgen.publish.Publisher;
+import com.ims.loadgen.publish.RateLoop;
 import com.ims.loadgen.report.Result;
 import com.ims.loadgen.server.JvmCounters;
 import com.ims.loadgen.server.ServerProbe;
@@ -13,6 +14,7 @@ import com.ims.loadgen.ws.Fleet;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /** Steps every scenario shares: opening the fleet with progress, CPU deltas, the loss tally. */
 final class Common {
@@ -112,6 +114,20 @@ final class Common {
             result.metric("server cpu us/delivery (all listed)", round(total / (double) deliveries));
             result.metric("loadgen cpu us/delivery", round((selfAfter - selfBefore) / (double) deliveries));
         }
+    }
+
+    /**
+     * A warm-up: {@code send} at {@code rate} for {@code duration}, every accepted message awaited, then the latency
+     * book reset. The messages still count in the loss tally; the caller takes its CPU baselines after this returns.
+     */
+    static void warmUp(double rate, Duration duration, LongConsumer send, Publisher publisher, MessageTracker tracker,
+                       LatencyBook latency, Duration drain, Result result) throws InterruptedException {
+        RateLoop.run(rate, duration, send, null);
+        publisher.drain(Duration.ofSeconds(30));
+        if (!awaitComplete(tracker, drain)) {
+            result.note("not every warm-up delivery arrived within the drain time of " + drain.toSeconds() + " s");
+        }
+        latency.reset();
     }
 
     /**

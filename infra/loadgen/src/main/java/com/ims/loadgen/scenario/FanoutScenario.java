@@ -82,12 +82,8 @@ public final class FanoutScenario {
         if (warmup.isZero()) {
             return;
         }
-        RateLoop.run(rate, warmup, seq -> toRole(bench, fleet, publisher, tracker, "warmup", seq), null);
-        publisher.drain(Duration.ofSeconds(30));
-        if (!Common.awaitComplete(tracker, drain)) {
-            result.note("not every warm-up delivery arrived within the drain time of " + drain.toSeconds() + " s");
-        }
-        latency.reset();
+        Common.warmUp(rate, warmup, seq -> toRole(bench, fleet, publisher, tracker, "warmup", seq), publisher, tracker,
+                latency, drain, result);
     }
 
     /** One message to the role; each connected user is to receive it once. */

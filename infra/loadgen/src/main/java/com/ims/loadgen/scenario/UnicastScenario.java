@@ -132,12 +132,8 @@ public final class UnicastScenario {
         if (warmup.isZero()) {
             return;
         }
-        RateLoop.run(rate, warmup, seq -> toRandomUser(bench, publisher, tracker, "warmup", seq), null);
-        publisher.drain(Duration.ofSeconds(30));
-        if (!Common.awaitComplete(tracker, drain)) {
-            result.note("not every warm-up delivery arrived within the drain time of " + drain.toSeconds() + " s");
-        }
-        latency.reset();
+        Common.warmUp(rate, warmup, seq -> toRandomUser(bench, publisher, tracker, "warmup", seq), publisher, tracker,
+                latency, drain, result);
     }
 
     private static void toRandomUser(Bench bench, Publisher publisher, MessageTracker tracker, String scenario, long seq) {
