@@ -12,6 +12,7 @@ import com.ims.loadgen.server.JvmCounters;
 import com.ims.loadgen.server.ServerProbe;
 import com.ims.loadgen.ws.Fleet;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongConsumer;
@@ -94,14 +95,9 @@ final class Common {
                            Map<Long, ServerProbe.CpuTime> after, long selfBefore, long selfAfter, long deliveries,
                            Result result) {
         long total = 0;
-        for (Map.Entry<Long, ServerProbe.CpuTime> e : before.entrySet()) {
-            ServerProbe.CpuTime end = after.get(e.getKey());
-            if (end == null || !end.known() || !e.getValue().known()) {
-                continue;
-            }
-            long delta = end.totalMicros() - e.getValue().totalMicros();
-            total += delta;
-            result.metric("cpu ms " + servers.shortName(e.getKey()), round(delta / 1000.0));
+        for (Map.Entry<Long, Long> e : cpuDeltas(before, after).entrySet()) {
+            total += e.getValue();
+            result.metric("cpu ms " + servers.shortName(e.getKey()), round(e.getValue() / 1000.0));
         }
         long primary = servers.primary();
         ServerProbe.CpuTime first = before.get(primary);
@@ -130,21 +126,29 @@ final class Common {
         latency.reset();
     }
 
-    /**
-     * One step's cost for the step table: CPU of every listed server per message, in µs, and the JVMs' compile time
-     * summed, in ms (a step that still compiles is not warm). Unreadable processes are left out, as in cpuMetrics;
-     * no message gives NaN, which the table prints as "-".
-     */
-    static double[] stepCost(Map<Long, ServerProbe.CpuTime> cpuBefore, Map<Long, ServerProbe.CpuTime> cpuAfter,
-                             Map<Long, JvmCounters.Times> jvmBefore, Map<Long, JvmCounters.Times> jvmAfter,
-                             long messages) {
-        long cpu = 0;
-        for (Map.Entry<Long, ServerProbe.CpuTime> e : cpuBefore.entrySet()) {
-            ServerProbe.CpuTime end = cpuAfter.get(e.getKey());
+    /** CPU µs of each process readable at both ends, in the order of {@code before}. */
+    private static Map<Long, Long> cpuDeltas(Map<Long, ServerProbe.CpuTime> before, Map<Long, ServerProbe.CpuTime> after) {
+        Map<Long, Long> deltas = new LinkedHashMap<>();
+        for (Map.Entry<Long, ServerProbe.CpuTime> e : before.entrySet()) {
+            ServerProbe.CpuTime end = after.get(e.getKey());
             if (end != null && end.known() && e.getValue().known()) {
-                cpu += end.totalMicros() - e.getValue().totalMicros();
+                deltas.put(e.getKey(), end.totalMicros() - e.getValue().totalMicros());
             }
         }
+        return deltas;
+    }
+
+    /**
+     * One step's cost for the step table: CPU of every listed server per message, in µs (NaN, printed "-", when no
+     * message was accepted), and the JVMs' compile time summed, in ms (a step that still compiles is not warm).
+     */
+    record StepCost(double cpuMicrosPerMessage, double jitMs) {
+    }
+
+    static StepCost stepCost(Map<Long, ServerProbe.CpuTime> cpuBefore, Map<Long, ServerProbe.CpuTime> cpuAfter,
+                             Map<Long, JvmCounters.Times> jvmBefore, Map<Long, JvmCounters.Times> jvmAfter,
+                             long messages) {
+        long cpu = cpuDeltas(cpuBefore, cpuAfter).values().stream().mapToLong(Long::longValue).sum();
         long jit = 0;
         for (Map.Entry<Long, JvmCounters.Times> e : jvmBefore.entrySet()) {
             JvmCounters.Times end = jvmAfter.get(e.getKey());
@@ -152,7 +156,7 @@ final class Common {
                 jit += end.compileMicros() - e.getValue().compileMicros();
             }
         }
-        return new double[] {messages > 0 ? round(cpu / (double) messages) : Double.NaN, round(jit / 1000.0)};
+        return new StepCost(messages > 0 ? round(cpu / (double) messages) : Double.NaN, round(jit / 1000.0));
     }
 
     /**

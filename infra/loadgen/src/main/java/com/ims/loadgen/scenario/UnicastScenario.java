@@ -53,7 +53,7 @@ public final class UnicastScenario {
             long deliveriesBefore = fleet.counters().deliveries.sum();
             List<LatencyBook.Window> windows = new ArrayList<>();
             List<long[]> sent = new ArrayList<>();
-            List<double[]> costs = new ArrayList<>();
+            List<Common.StepCost> costs = new ArrayList<>();
             try (Progress p = new Progress("unicast", bench.progressEvery,
                     () -> Common.fleetStatus(fleet) + " " + Common.publishStatus(publisher))) {
                 for (double rate : rates) {
@@ -102,8 +102,8 @@ public final class UnicastScenario {
                 row.put("p99 ms", s.p99Ms());
                 row.put("p999 ms", s.p999Ms());
                 row.put("max ms", s.maxMs());
-                row.put("cpu us/msg", costs.get(i)[0]);
-                row.put("jit ms", costs.get(i)[1]);
+                row.put("cpu us/msg", costs.get(i).cpuMicrosPerMessage());
+                row.put("jit ms", costs.get(i).jitMs());
                 result.steps().add(row);
                 boolean cannotKeepUp = achieved < 0.9 * rates.get(i) || sent.get(i)[1] > 0;
                 if (i == 0) {

@@ -65,8 +65,8 @@ class CpuMetricsTest {
         Map<Long, JvmCounters.Times> jvmAfter = Map.of(10L, new JvmCounters.Times(250_000, 9), 20L,
                 new JvmCounters.Times(1_250_000, 9));
 
-        assertThat(Common.stepCost(before, after, jvmBefore, jvmAfter, 1_000)).containsExactly(1_000.0, 1_500.0);
-        assertThat(Common.stepCost(before, after, jvmBefore, jvmAfter, 0)[0]).isNaN();
+        assertThat(Common.stepCost(before, after, jvmBefore, jvmAfter, 1_000)).isEqualTo(new Common.StepCost(1_000.0, 1_500.0));
+        assertThat(Common.stepCost(before, after, jvmBefore, jvmAfter, 0).cpuMicrosPerMessage()).isNaN();
     }
 
     /** pid 10 the WebSocket server on 8080, pid 20 the store. */
