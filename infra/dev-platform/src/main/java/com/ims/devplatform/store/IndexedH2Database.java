@@ -6,7 +6,6 @@ import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
-import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.backend.h2.H2UniqueIndex;
@@ -56,13 +55,16 @@ final class IndexedH2Database extends H2Database {
         return keys.size() == 1 && keys.getFirst().getKey().equals("_id") ? new IdLookupIndex(index) : index;
     }
 
-    /** H2Database's collection, over a data map of BSON values ({@link DocumentFormat}); same map names. */
+    /**
+     * H2Database's collection, over a data map of BSON values ({@link DocumentFormat}), with its data size computed on
+     * demand ({@link IndexedH2Collection}); same map names.
+     */
     @Override
     protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
         String namespace = getFullCollectionNamespace(collectionName);
         MVMap<Object, Document> data = store().openMap(DocumentFormat.DATA_PREFIX + namespace, DocumentFormat.builder());
         MVMap<String, Object> meta = store().openMap("meta." + namespace);
-        return new H2Collection(this, collectionName, options, data, meta, cursorRegistry);
+        return new IndexedH2Collection(this, collectionName, options, data, meta, cursorRegistry);
     }
 
     @Override

@@ -7,6 +7,7 @@ import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.bson.Document;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,7 +36,11 @@ final class MemorySecondaryIndex extends Index<Object> {
     private static final class Node {
         /** Null on the last level (and until a first child): most nodes are leaves. */
         Map<Object, Node> children;
-        Set<Object> positions;
+        /**
+         * Null, one position, or a {@link Many} of them: most keys of a compound index hold one document, and a set per
+         * key (a HashSet, its map and table, about 130 bytes) was most of what an insert allocated here.
+         */
+        Object positions;
 
         Node child(Object value) {
             return children == null ? null : children.get(value);
@@ -48,14 +53,63 @@ final class MemorySecondaryIndex extends Index<Object> {
             return children.computeIfAbsent(value, v -> new Node());
         }
 
+        void addPosition(Object position) {
+            if (positions == null || positions.equals(position)) {
+                positions = position;
+            } else if (positions instanceof Many many) {
+                many.add(position);
+            } else {
+                Many many = new Many();
+                many.add(positions);
+                many.add(position);
+                positions = many;
+            }
+        }
+
+        boolean removePosition(Object position) {
+            if (positions instanceof Many many) {
+                boolean removed = many.remove(position);
+                if (many.size() == 1) {
+                    positions = many.iterator().next();
+                }
+                return removed;
+            }
+            if (positions != null && positions.equals(position)) {
+                positions = null;
+                return true;
+            }
+            return false;
+        }
+
+        void collectPositions(Set<Object> out) {
+            if (positions instanceof Many many) {
+                out.addAll(many);
+            } else if (positions != null) {
+                out.add(positions);
+            }
+        }
+
         boolean isEmpty() {
-            return (children == null || children.isEmpty()) && (positions == null || positions.isEmpty());
+            return (children == null || children.isEmpty()) && positions == null;
+        }
+    }
+
+    /** The positions of a key that holds more than one document (a type of its own: a position is never one). */
+    private static final class Many extends HashSet<Object> {
+        Many() {
+            super(4);
         }
     }
 
     private final Node root = new Node();
-    /** Position of each indexed document by its {@code _id}: removal gets a document, not its position. */
-    private final Map<Object, Object> positions = new HashMap<>();
+    /**
+     * The few documents whose position is not their {@code _id}. mongo-java-server's H2 collection positions a document
+     * by its {@code _id}, so this stays empty there, and removal finds a document's position without a map of its own:
+     * such a map per index (an entry and a normalized key per document, and a table resized into humongous arrays as a
+     * collection grew) was a large part of the dev platform's old generation and of its collector's work.
+     */
+    private final Map<Object, Object> otherPositions = new HashMap<>();
+    private long count;
 
     MemorySecondaryIndex(String name, List<IndexKey> keys, boolean sparse) {
         super(name, keys, sparse);
@@ -111,9 +165,7 @@ final class MemorySecondaryIndex extends Index<Object> {
         todo.push(node);
         while (!todo.isEmpty()) {
             Node n = todo.pop();
-            if (n.positions != null) {
-                out.addAll(n.positions);
-            }
+            n.collectPositions(out);
             if (n.children != null) {
                 n.children.values().forEach(todo::push);
             }
@@ -144,25 +196,78 @@ final class MemorySecondaryIndex extends Index<Object> {
 
     @Override
     public synchronized void add(Document document, Object position, MongoCollection<Object> collection) {
-        positions.put(idOf(document), position);
-        for (KeyValue key : getKeyValues(document)) {
-            Node node = root;
-            for (Object v : key.normalized()) {
-                node = node.childOrNew(trieKey(v));
-            }
-            if (node.positions == null) {
-                node.positions = new HashSet<>(2);
-            }
-            node.positions.add(position);
+        if (!java.util.Objects.equals(position, document.get("_id"))) {
+            otherPositions.put(idOf(document), position);
         }
+        index(document, position);
+        count++;
+    }
+
+    private void index(Document document, Object position) {
+        for (List<Object> path : paths(document)) {
+            Node node = root;
+            for (Object k : path) {
+                node = node.childOrNew(k);
+            }
+            node.addPosition(position);
+        }
+    }
+
+    /**
+     * The trie path of each of the document's keys: one, unless an indexed field holds an array (a multikey index).
+     *
+     * @implNote Top-level scalar fields, nearly every key here, are read and normalized directly. mongo-java-server's
+     *     {@link #getKeyValues} splits each field's path with a regular expression into a stream, builds a map of the
+     *     values and copies them twice; it was most of what an insert allocated in this index. Arrays, embedded
+     *     documents and dotted paths still go through it, for its multikey expansion.
+     */
+    private List<List<Object>> paths(Document document) {
+        List<String> fields = keys();
+        List<Object> path = new ArrayList<>(fields.size());
+        for (String field : fields) {
+            Object value = field.indexOf('.') < 0 ? document.get(field) : null;
+            if (field.indexOf('.') >= 0 || value instanceof Collection<?> || value instanceof Map<?, ?>) {
+                return expandedPaths(document);
+            }
+            path.add(trieKey(normalizedScalar(value)));
+        }
+        return List.of(path);
+    }
+
+    private List<List<Object>> expandedPaths(Document document) {
+        List<List<Object>> paths = new ArrayList<>();
+        for (KeyValue key : getKeyValues(document)) {
+            List<Object> path = new ArrayList<>(key.size());
+            for (Object v : key.normalized()) {
+                path.add(trieKey(v));
+            }
+            paths.add(path);
+        }
+        return paths;
+    }
+
+    /** mongo-java-server's normalization of a scalar (its {@code Utils.normalizeValue} is not public): numbers as doubles. */
+    static Object normalizedScalar(Object value) {
+        if (value instanceof Long l && l != (long) l.doubleValue()) {
+            return l; // a long a double cannot hold keeps its identity
+        }
+        if (value instanceof Number n) {
+            double d = n.doubleValue();
+            return d == 0.0 ? 0.0 : d; // -0.0 and 0.0 are one key
+        }
+        return value;
     }
 
     @Override
     public synchronized Object remove(Document document) {
-        Object position = positions.remove(idOf(document));
-        if (position != null) {
-            unindex(document, position);
+        Object position = positionOf(document);
+        if (!unindex(document, position)) {
+            return null;
         }
+        if (!otherPositions.isEmpty()) {
+            otherPositions.remove(idOf(document));
+        }
+        count--;
         return position;
     }
 
@@ -173,7 +278,7 @@ final class MemorySecondaryIndex extends Index<Object> {
             return; // most updates change fields no index holds: no need to take out and put back every key
         }
         unindex(oldDocument, position);
-        add(newDocument, position, collection);
+        index(newDocument, position);
     }
 
     /** Index's own nullAwareEqualsKeys would expand every array field into all its keys: 2,000 for a fan-out group. */
@@ -186,34 +291,43 @@ final class MemorySecondaryIndex extends Index<Object> {
         return true;
     }
 
-    /** Takes the position out of each of the document's keys, and drops the nodes left empty. */
-    private void unindex(Document document, Object position) {
-        for (KeyValue key : getKeyValues(document)) {
-            List<Node> path = new ArrayList<>(key.size() + 1);
-            List<Object> values = new ArrayList<>(key.size());
+    /** Takes the position out of each of the document's keys, and drops the nodes left empty; false if it held none. */
+    private boolean unindex(Document document, Object position) {
+        boolean removed = false;
+        for (List<Object> keyPath : paths(document)) {
+            List<Node> path = new ArrayList<>(keyPath.size() + 1);
             Node node = root;
             path.add(node);
-            for (Object v : key.normalized()) {
-                Object k = trieKey(v);
+            for (Object k : keyPath) {
                 node = node.child(k);
                 if (node == null) {
                     break;
                 }
                 path.add(node);
-                values.add(k);
             }
-            if (node == null || node.positions == null || !node.positions.remove(position)) {
+            if (node == null || !node.removePosition(position)) {
                 continue;
             }
+            removed = true;
             for (int level = path.size() - 1; level > 0 && path.get(level).isEmpty(); level--) {
-                path.get(level - 1).children.remove(values.get(level - 1));
+                path.get(level - 1).children.remove(keyPath.get(level - 1));
             }
         }
+        return removed;
     }
 
+    /**
+     * Null: the collection asks every index for a document's position before an update and takes the one they agree on;
+     * the {@code _id} index always answers, so this one need not keep a map to answer too.
+     */
     @Override
-    public synchronized Object getPosition(Document document) {
-        return positions.get(idOf(document));
+    public Object getPosition(Document document) {
+        return null;
+    }
+
+    private Object positionOf(Document document) {
+        Object other = otherPositions.isEmpty() ? null : otherPositions.get(idOf(document));
+        return other != null ? other : document.get("_id");
     }
 
     @Override
@@ -228,7 +342,7 @@ final class MemorySecondaryIndex extends Index<Object> {
 
     @Override
     public synchronized long getCount() {
-        return positions.size();
+        return count;
     }
 
     @Override
@@ -239,7 +353,9 @@ final class MemorySecondaryIndex extends Index<Object> {
     @Override
     public synchronized void drop() {
         root.children = null;
-        positions.clear();
+        root.positions = null;
+        otherPositions.clear();
+        count = 0;
     }
 
     /**

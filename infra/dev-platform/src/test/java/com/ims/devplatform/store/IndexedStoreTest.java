@@ -76,6 +76,28 @@ class IndexedStoreTest {
         }
     }
 
+    @Test
+    void collStatsReportsTheDocumentsSizeComputedWhenAsked() {
+        try (EmbeddedMongo mongo = EmbeddedMongo.start(dir.resolve("size.mv"), 0);
+             MongoClient client = MongoClients.create(mongo.uri("t"))) {
+            var db = client.getDatabase("t");
+            MongoCollection<Document> c = db.getCollection("sized");
+            c.insertMany(List.of(new Document("_id", 1).append("s", "x"), new Document("_id", 2).append("s", "y")));
+            long two = size(db);
+            // {_id: int32, s: "x"}: 4 (length) + 1+4+4 (_id) + 1+2+4+2 (s) + 1 (end) = 23 bytes each
+            assertThat(two).isEqualTo(46);
+
+            c.updateOne(Filters.eq("_id", 1), Updates.set("s", "x".repeat(101)));
+            assertThat(size(db)).isEqualTo(two + 100);
+            c.deleteOne(Filters.eq("_id", 2));
+            assertThat(size(db)).isEqualTo(two + 100 - 23);
+        }
+    }
+
+    private static long size(com.mongodb.client.MongoDatabase db) {
+        return ((Number) db.runCommand(new Document("collStats", "sized")).get("size")).longValue();
+    }
+
     private static void assertSameAnswers(MongoCollection<Document> indexed, MongoCollection<Document> plain) {
         List<Bson> queries = List.of(
                 Filters.eq("_id", "m5|u3"),

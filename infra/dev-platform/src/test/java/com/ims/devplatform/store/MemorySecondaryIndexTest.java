@@ -50,4 +50,36 @@ class MemorySecondaryIndexTest {
         assertThat(byRole.canHandle(and)).isFalse();
         assertThat(index("tenant", "userId").canHandle(and)).isTrue();
     }
+
+    @Test
+    void aKeyHoldsOneOrManyPositionsAndRemovalFindsTheDocumentsPositionByItsId() {
+        MemorySecondaryIndex index = index("tenant", "status");
+        Document a = query("_id", "a", "tenant", "t", "status", "PENDING");
+        Document b = query("_id", "b", "tenant", "t", "status", "PENDING");
+        Document c = query("_id", "c", "tenant", "t", "status", "ACKED");
+        Document odd = query("_id", "x", "tenant", "t", "status", "ACKED");
+        index.add(a, "a", null);
+        index.add(b, "b", null);
+        index.add(c, "c", null);
+        index.add(odd, 42L, null); // a backend that positions documents by something else than their _id
+
+        assertThat(index.getPositions(query("tenant", "t", "status", "PENDING"))).containsExactlyInAnyOrder("a", "b");
+        assertThat(index.getPositions(query("tenant", "t"))).containsExactlyInAnyOrder("a", "b", "c", 42L);
+        assertThat(index.getCount()).isEqualTo(4);
+
+        assertThat(index.remove(a)).isEqualTo("a");
+        assertThat(index.remove(a)).as("already gone").isNull();
+        assertThat(index.remove(odd)).isEqualTo(42L);
+        assertThat(index.getPositions(query("tenant", "t", "status", "PENDING"))).containsExactly("b");
+
+        Document acked = query("_id", "b", "tenant", "t", "status", "ACKED");
+        index.updateInPlace(b, acked, "b", null);
+        assertThat(index.getPositions(query("tenant", "t", "status", "PENDING"))).isEmpty();
+        assertThat(index.getPositions(query("tenant", "t", "status", "ACKED"))).containsExactlyInAnyOrder("b", "c");
+
+        assertThat(index.remove(acked)).isEqualTo("b");
+        assertThat(index.remove(c)).isEqualTo("c");
+        assertThat(index.getCount()).isZero();
+        assertThat(index.getPositions(query("tenant", "t"))).isEmpty();
+    }
 }
