@@ -149,13 +149,7 @@ final class Common {
                              Map<Long, JvmCounters.Times> jvmBefore, Map<Long, JvmCounters.Times> jvmAfter,
                              long messages) {
         long cpu = cpuDeltas(cpuBefore, cpuAfter).values().stream().mapToLong(Long::longValue).sum();
-        long jit = 0;
-        for (Map.Entry<Long, JvmCounters.Times> e : jvmBefore.entrySet()) {
-            JvmCounters.Times end = jvmAfter.get(e.getKey());
-            if (end != null) {
-                jit += end.compileMicros() - e.getValue().compileMicros();
-            }
-        }
+        long jit = jvmDeltas(jvmBefore, jvmAfter).values().stream().mapToLong(JvmCounters.Times::compileMicros).sum();
         return new StepCost(messages > 0 ? round(cpu / (double) messages) : Double.NaN, round(jit / 1000.0));
     }
 
@@ -166,14 +160,25 @@ final class Common {
      */
     static void jvmMetrics(Bench.ServerSet servers, Map<Long, JvmCounters.Times> before,
                            Map<Long, JvmCounters.Times> after, Result result) {
+        for (Map.Entry<Long, JvmCounters.Times> e : jvmDeltas(before, after).entrySet()) {
+            String name = servers.shortName(e.getKey());
+            result.metric("jit ms " + name, round(e.getValue().compileMicros() / 1000.0));
+            result.metric("gc ms " + name, round(e.getValue().gcMicros() / 1000.0));
+        }
+    }
+
+    /** Compile and GC µs of each JVM readable at both ends, in the order of {@code before}. */
+    private static Map<Long, JvmCounters.Times> jvmDeltas(Map<Long, JvmCounters.Times> before,
+                                                          Map<Long, JvmCounters.Times> after) {
+        Map<Long, JvmCounters.Times> deltas = new LinkedHashMap<>();
         for (Map.Entry<Long, JvmCounters.Times> e : before.entrySet()) {
             JvmCounters.Times end = after.get(e.getKey());
             if (end != null) {
-                String name = servers.shortName(e.getKey());
-                result.metric("jit ms " + name, round((end.compileMicros() - e.getValue().compileMicros()) / 1000.0));
-                result.metric("gc ms " + name, round((end.gcMicros() - e.getValue().gcMicros()) / 1000.0));
+                deltas.put(e.getKey(), new JvmCounters.Times(end.compileMicros() - e.getValue().compileMicros(),
+                        end.gcMicros() - e.getValue().gcMicros()));
             }
         }
+        return deltas;
     }
 
     static long selfCpuMicros() {
