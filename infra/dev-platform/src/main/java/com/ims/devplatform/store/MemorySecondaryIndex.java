@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -196,7 +197,7 @@ final class MemorySecondaryIndex extends Index<Object> {
 
     @Override
     public synchronized void add(Document document, Object position, MongoCollection<Object> collection) {
-        if (!java.util.Objects.equals(position, document.get("_id"))) {
+        if (!Objects.equals(position, document.get("_id"))) {
             otherPositions.put(idOf(document), position);
         }
         index(document, position);
@@ -225,8 +226,11 @@ final class MemorySecondaryIndex extends Index<Object> {
         List<String> fields = keys();
         List<Object> path = new ArrayList<>(fields.size());
         for (String field : fields) {
-            Object value = field.indexOf('.') < 0 ? document.get(field) : null;
-            if (field.indexOf('.') >= 0 || value instanceof Collection<?> || value instanceof Map<?, ?>) {
+            if (field.indexOf('.') >= 0) {
+                return expandedPaths(document);
+            }
+            Object value = document.get(field);
+            if (value instanceof Collection<?> || value instanceof Map<?, ?>) {
                 return expandedPaths(document);
             }
             path.add(trieKey(normalizedScalar(value)));
@@ -284,7 +288,7 @@ final class MemorySecondaryIndex extends Index<Object> {
     /** Index's own nullAwareEqualsKeys would expand every array field into all its keys: 2,000 for a fan-out group. */
     private boolean sameIndexedValues(Document a, Document b) {
         for (String field : keys()) {
-            if (field.indexOf('.') >= 0 || !java.util.Objects.equals(a.get(field), b.get(field))) {
+            if (field.indexOf('.') >= 0 || !Objects.equals(a.get(field), b.get(field))) {
                 return false;
             }
         }
