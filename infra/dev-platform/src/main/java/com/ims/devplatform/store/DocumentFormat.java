@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Map;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.type.ByteArrayDataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How documents are stored: collection maps ({@code databases.<db>.<collection>}) hold BSON values
- * ({@link BsonDocumentType}). A file written before (H2's default type, Java serialization) is converted once, when it
+ * How documents are stored: collection maps ({@code databases.<db>.<collection>}) hold each document's BSON bytes
+ * ({@link BsonBytes}). A file written before (H2's default type, Java serialization) is converted once, when it
  * opens: each collection map is read whole, removed and written again as BSON, and a marker records the format, so a
  * developer's existing {@code ./ims dev} data survives the upgrade.
  */
@@ -26,8 +27,8 @@ final class DocumentFormat {
     private DocumentFormat() {
     }
 
-    static MVMap.Builder<Object, Document> builder() {
-        return new MVMap.Builder<Object, Document>().valueType(BsonDocumentType.INSTANCE);
+    static MVMap.Builder<Object, byte[]> builder() {
+        return new MVMap.Builder<Object, byte[]>().valueType(ByteArrayDataType.INSTANCE);
     }
 
     static void migrate(MVStore store) {
@@ -47,9 +48,9 @@ final class DocumentFormat {
                 entries.add(Map.entry(e.getKey(), e.getValue()));
             }
             store.removeMap(old);
-            MVMap<Object, Document> converted = store.openMap(name, builder());
+            MVMap<Object, byte[]> converted = store.openMap(name, builder());
             for (Map.Entry<Object, Object> e : entries) {
-                converted.put(e.getKey(), (Document) e.getValue());
+                converted.put(e.getKey(), BsonBytes.encode((Document) e.getValue()));
             }
             maps++;
             documents += entries.size();

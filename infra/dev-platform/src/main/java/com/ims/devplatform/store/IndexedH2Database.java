@@ -7,7 +7,6 @@ import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
-import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.backend.h2.H2UniqueIndex;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
@@ -56,13 +55,13 @@ final class IndexedH2Database extends H2Database {
     }
 
     /**
-     * H2Database's collection, over a data map of BSON values ({@link DocumentFormat}), with its data size computed on
-     * demand ({@link IndexedH2Collection}); same map names.
+     * H2Database's collection, over a data map of BSON bytes ({@link DocumentFormat}) decoded when read, with its data
+     * size computed on demand ({@link IndexedH2Collection}); same map names.
      */
     @Override
     protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
         String namespace = getFullCollectionNamespace(collectionName);
-        MVMap<Object, Document> data = store().openMap(DocumentFormat.DATA_PREFIX + namespace, DocumentFormat.builder());
+        MVMap<Object, byte[]> data = store().openMap(DocumentFormat.DATA_PREFIX + namespace, DocumentFormat.builder());
         MVMap<String, Object> meta = store().openMap("meta." + namespace);
         return new IndexedH2Collection(this, collectionName, options, data, meta, cursorRegistry);
     }
