@@ -21,12 +21,12 @@ import org.h2.mvstore.MVMap;
  * Every method of the stock collection that touches its data map is replaced here, so the stock code never sees the map
  * it is given.
  *
- * @implNote <b>Bytes, not documents.</b> The stock map holds decoded documents, tens of objects each, and keeps every
- *     document written since the last commit, and what the page cache holds, reachable. Under the unicast benchmark the
- *     dev platform's young collections spent their pauses (40–150 ms, every 1.5–3 s) copying those documents; one
- *     array per document is copied as a block. Decoding on every read costs a few microseconds per document, and an
- *     update decodes one copy that no other thread sees, so a page is never encoded while a writer changes one of its
- *     documents (which the stock map allowed, and which once closed the store).
+ * @implNote <b>Bytes, not documents.</b> The stock map holds decoded documents, tens of objects each, and MVStore's
+ *     background writer encodes them while request threads may be changing them in place (seen once under load: the
+ *     encoder's iterator failed and MVStore closed the store). Here an update decodes a copy that no other thread sees
+ *     and writes it back encoded, so the writer only copies bytes, and the page cache counts real sizes. A decode costs
+ *     about 1 µs for a delivery and 0.1 ms for a fan-out group of 1,000; the dev platform's CPU and its collector's
+ *     pause total under the benchmarks did not move (docs/BENCHMARKS.md, round of 2026-12-01 13:20).
  *     <p><b>Size on demand.</b> The stock collection encodes a document to learn its size on every insert and delete,
  *     and both the old and the new document on every update, then writes the running total to its meta map: two
  *     encodings and one more map write per receipt update, for a figure nothing on the write path reads.
