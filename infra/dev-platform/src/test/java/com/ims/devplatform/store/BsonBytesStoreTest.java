@@ -8,6 +8,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import de.bwaldvogel.mongo.MongoServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Date;
@@ -61,7 +62,7 @@ class BsonBytesStoreTest {
         try {
             MVMap<Object, byte[]> map = raw.openMap(DocumentFormat.DATA_PREFIX + "t.c", DocumentFormat.builder());
             assertThat(map.size()).isEqualTo(19);
-            assertThat(map.get("d4")).as("one byte array per document").isInstanceOf(byte[].class);
+            assertThat(map.get("d4")).as("on disk, the document's BSON after its length").isInstanceOf(byte[].class);
             assertThat(BsonBytes.decode(map.get("d4")).get("n")).isEqualTo(40L);
         } finally {
             raw.close();
@@ -72,6 +73,25 @@ class BsonBytesStoreTest {
             assertThat(client.getDatabase("t").getCollection("c").find().sort(new Document("n", 1))
                     .into(new ArrayList<>()))
                     .isEqualTo(written.stream().sorted((a, b) -> Long.compare(a.getLong("n"), b.getLong("n"))).toList());
+        }
+    }
+
+    @Test
+    void aRunningStoreHoldsOneByteArrayPerDocumentNotTheDecodedDocument() {
+        DurableH2Backend backend = DurableH2Backend.inMemory();
+        MongoServer server = new MongoServer(backend);
+        var address = server.bind();
+        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort())) {
+            MongoCollection<Document> c = client.getDatabase("t").getCollection("c");
+            c.insertOne(sample(1));
+            c.updateOne(Filters.eq("_id", "d1"), Updates.set("n", 10L));
+
+            // The collection's own open map: what its pages hold while the store runs.
+            MVMap<Object, Object> live = backend.getMvStore().openMap(DocumentFormat.DATA_PREFIX + "t.c");
+            assertThat(live.get("d1")).isInstanceOf(byte[].class);
+            assertThat(BsonBytes.decode((byte[]) live.get("d1")).get("n")).isEqualTo(10L);
+        } finally {
+            server.shutdownNow();
         }
     }
 
