@@ -54,12 +54,12 @@ public class KafkaConfig {
 
     @Bean
     DeliveryListener deliveryListener(DeliveryRouter router, GatewayMetrics metrics) {
-        return new DeliveryListener(router, metrics);
+        return new DeliveryListener(router, metrics, System.currentTimeMillis());
     }
 
     /**
-     * Consumes {@code ims.gateway.<id>} in group {@code ims-gateway-<id>}, from the end (see DeliveryListener). The
-     * listener only queues frames, so one consumer thread is enough for the whole gateway.
+     * Consumes {@code ims.gateway.<id>} in group {@code ims-gateway-<id>}, from this process's start (see
+     * DeliveryListener). The listener only queues frames, so one consumer thread is enough for the whole gateway.
      */
     @Bean
     KafkaMessageListenerContainer<String, byte[]> deliveryContainer(

@@ -1,0 +1,110 @@
+package com.ims.gateway.delivery;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import com.ims.devplatform.TestPlatform;
+import com.ims.gateway.metrics.GatewayMetrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Where the delivery consumer starts, on a real broker: at the first record written since the process started (less
+ * the margin), so that a delivery written for a connection taken before the group join assigned the topic is read;
+ * not at the end (which would skip it), and not at the beginning (an earlier process's deliveries).
+ */
+class DeliveryListenerStartTest {
+
+    private final String bootstrap = TestPlatform.shared().kafkaBootstrap();
+
+    @Test
+    void theFirstAssignmentReadsFromTheProcessStartNotFromTheEnd() throws Exception {
+        String topic = "ims.gateway.start-" + UUID.randomUUID();
+        long startedAt = System.currentTimeMillis();
+        long before = startedAt - DeliveryListener.START_MARGIN - 60_000;
+        // written for the process before this one, then for a connection this one took before its assignment
+        List<Long> offsets = produce(topic, Map.of("earlier", before), Map.of("since", startedAt + 1));
+
+        assertThat(positionAfterAssignment(topic, startedAt)).as("the record written since the start comes first")
+                .isEqualTo(offsets.get(1));
+    }
+
+    @Test
+    void withNothingWrittenSinceTheStartItBeginsAtTheEnd() throws Exception {
+        String topic = "ims.gateway.start-" + UUID.randomUUID();
+        long startedAt = System.currentTimeMillis();
+        List<Long> offsets = produce(topic, Map.of("earlier", startedAt - DeliveryListener.START_MARGIN - 60_000));
+
+        assertThat(positionAfterAssignment(topic, startedAt)).isEqualTo(offsets.get(0) + 1);
+    }
+
+    /** Produces one record per map (key → timestamp), in order, and returns their offsets. */
+    @SafeVarargs
+    private List<Long> produce(String topic, Map<String, Long>... records) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new ByteArraySerializer())) {
+            List<Long> offsets = new ArrayList<>();
+            for (Map<String, Long> record : records) {
+                Map.Entry<String, Long> only = record.entrySet().iterator().next();
+                offsets.add(producer.send(new ProducerRecord<>(topic, 0, only.getValue(), only.getKey(), new byte[0]))
+                        .get().offset());
+            }
+            return offsets;
+        }
+    }
+
+    /** Subscribes as the gateway's container does (the listener as its rebalance listener) and returns the position. */
+    private long positionAfterAssignment(String topic, long startedAt) {
+        DeliveryListener listener = new DeliveryListener(null, new GatewayMetrics(new SimpleMeterRegistry()), startedAt);
+        AtomicLong position = new AtomicLong(-1);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "start-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    listener.onPartitionsAssigned(consumer, partitions);
+                    // here, before this poll fetches anything and moves the position on
+                    position.set(consumer.position(new TopicPartition(topic, 0)));
+                }
+
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                }
+            });
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!listener.isAssigned() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(100)); // the group join happens inside poll
+            }
+            assertThat(listener.isAssigned()).as("assigned within 30 s").isTrue();
+            return position.get();
+        }
+    }
+}
