@@ -17,6 +17,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,9 +46,11 @@ public final class NettyServer implements SmartLifecycle {
     private final int eventLoops;
     private final int maxConnections;
     private final Duration httpIdleTimeout;
+    private final boolean reusePort;
     private final SslContext ssl;
     private final IntConsumer publishPort;
     private final AtomicInteger open = new AtomicInteger();
+    private volatile EventLoopGroup acceptor;
     private volatile EventLoopGroup group;
     private volatile Channel server;
     private volatile int port = -1;
@@ -56,11 +59,13 @@ public final class NettyServer implements SmartLifecycle {
      * @param edge  what every channel shares (the servlet container's port among it, read once it runs)
      * @param httpIdleTimeout how long nothing may move on an HTTP connection (a handshake's token check included)
      *                        before it is closed; the upgrade ends it
+     * @param reusePort       bind with SO_REUSEPORT, so that another process can listen on the same port (a handover:
+     *                        {@link #stopListening()} then leaves new connections to that one)
      * @param ssl   null for plain ws://
      * @param publishPort told the port once bound ({@code local.server.port}: the port the gateway serves on)
      */
     public NettyServer(NettyEdge edge, InetAddress address, int port, int eventLoops, int maxConnections,
-                       Duration httpIdleTimeout, SslContext ssl, IntConsumer publishPort) {
+                       Duration httpIdleTimeout, boolean reusePort, SslContext ssl, IntConsumer publishPort) {
         this.edge = edge;
         this.address = address;
         this.requestedPort = port;
@@ -71,6 +76,7 @@ public final class NettyServer implements SmartLifecycle {
             throw new IllegalArgumentException("ims.ws.http-idle-timeout must be at least 1 ms, was " + httpIdleTimeout);
         }
         this.httpIdleTimeout = httpIdleTimeout;
+        this.reusePort = reusePort;
         this.ssl = ssl;
         this.publishPort = publishPort;
     }
@@ -83,11 +89,18 @@ public final class NettyServer implements SmartLifecycle {
     @Override
     public void start() {
         Transport transport = edge.transport();
+        // Accepting on a thread of its own: in a reconnect storm the socket loops are busy with handshakes, and an
+        // acceptor sharing them left the kernel's accept queue full, so new connections' SYNs were dropped and their
+        // clients waited out a connect timeout (30 s) before their backoff. Accepted, a connection waits in its loop's
+        // queue instead, and is upgraded in its turn.
+        acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ws-accept", true), transport.handlers());
         group = new MultiThreadIoEventLoopGroup(eventLoops, new DefaultThreadFactory("ws-io", true), transport.handlers());
-        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
+        ServerBootstrap bootstrap = new ServerBootstrap().group(acceptor, group).channel(transport.serverChannel())
+                // the kernel's limit (net.core.somaxconn), not a lower one of ours
+                .option(ChannelOption.SO_BACKLOG, NetUtil.SOMAXCONN)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .option(transport.reusePort(), reusePort)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
@@ -113,8 +126,28 @@ public final class NettyServer implements SmartLifecycle {
         server = bootstrap.bind(bindTo).syncUninterruptibly().channel();
         port = ((InetSocketAddress) server.localAddress()).getPort();
         publishPort.accept(port);
-        log.info("WebSocket server netty ({}) on port {} ({}), {} event loops; other requests relayed to the servlet "
-                + "container on 127.0.0.1:{}", transport.name(), port, ssl != null ? "wss" : "ws", eventLoops, edge.backendPort());
+        log.info("WebSocket server netty ({}) on port {} ({}{}), {} event loops; other requests relayed to the servlet "
+                + "container on 127.0.0.1:{}", transport.name(), port, ssl != null ? "wss" : "ws",
+                reusePort ? ", SO_REUSEPORT" : "", eventLoops, edge.backendPort());
+    }
+
+    /**
+     * Closes the listening socket and nothing else: the open connections stay, and with SO_REUSEPORT the kernel gives
+     * every new connection to the other processes on the port. Connections that completed their TCP handshake but
+     * were not yet accepted are reset (Linux moves them to another listener instead when
+     * {@code net.ipv4.tcp_migrate_req} is 1); their clients reconnect as after any refusal.
+     */
+    public void stopListening() {
+        Channel listening = server;
+        if (listening != null && listening.isOpen()) {
+            listening.close().syncUninterruptibly();
+            log.info("stopped listening on port {}: new connections go to the other processes on it", port);
+        }
+    }
+
+    /** Connections open on the port (HTTP or WebSocket). */
+    public int openConnections() {
+        return open.get();
     }
 
     @Override
@@ -123,12 +156,17 @@ public final class NettyServer implements SmartLifecycle {
         if (listening != null) {
             listening.close().syncUninterruptibly();
         }
+        EventLoopGroup accepting = acceptor;
+        if (accepting != null) {
+            accepting.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
         EventLoopGroup loops = group;
         if (loops != null) {
             loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
         server = null;
         group = null;
+        acceptor = null;
     }
 
     @Override
