@@ -2,8 +2,11 @@
 # Starts and stops the systems the benchmarks compare, each fresh, on loopback ports of this machine.
 #   infra/bench/systems.sh start <ims|ims-ha|peer-ws|peer-socketio>
 #   infra/bench/systems.sh stop  <ims|ims-ha|peer-ws|peer-socketio|all>
-#   infra/bench/systems.sh restart-gateway [term|kill]   # IMS only: drain (SIGTERM, clients get 1012) or crash (SIGKILL)
-#                                                        # of the gateway on 8080 (gateway A with ims-ha)
+#   infra/bench/systems.sh restart-gateway [term|kill|handover]   # IMS only: drain (SIGTERM, clients get 1012) or
+#                                                        # crash (SIGKILL) of the gateway on 8080 (gateway A with ims-ha),
+#                                                        # then start it again; handover: start the next gateway process
+#                                                        # on 8080 first (SO_REUSEPORT), then drain the old one (needs
+#                                                        # STORM_MODE=handover at start too, and IMS_WS_SERVER=netty)
 #   infra/bench/systems.sh restart-peer <peer-ws|peer-socketio>   # kill the WebSocket server and start it again
 #   infra/bench/systems.sh pids <system>                 # the pids the loadgen should measure, comma-separated
 # Ports: IMS as CONTRACT section 2 (8080/8081/8082, Kafka 9092, store 27017); ims-ha adds gateway B on 8090 and
@@ -105,6 +108,10 @@ ims_env() {
   # would measure the limiter (429s), not the delivery path
   export IMS_PRODUCER_RATE_LIMIT="${IMS_PRODUCER_RATE_LIMIT:-5000}"
   export IMS_KAFKA_BOOTSTRAP="localhost:${IMS_KAFKA_PORT:-9092}" IMS_MONGO_URI="mongodb://localhost:${IMS_MONGO_PORT:-27017}/ims"
+  if [[ "${STORM_MODE:-}" == handover ]]; then
+    # every process on the port binds it with SO_REUSEPORT, each with an id of its own (docs/OPERATIONS.md)
+    export IMS_WS_REUSE_PORT=true IMS_GATEWAY_ID="${IMS_GATEWAY_ID:-bench-gw-a}"
+  fi
 }
 
 start_ims_service() { # module [name: pid and log file, default the module]
@@ -141,7 +148,9 @@ start_ims() {
 
 stop_ims() {
   local s
-  for s in haproxy-1 haproxy-2 push-gateway-b push-gateway notification-service presence-service; do stop_one "$s"; done
+  for s in haproxy-1 haproxy-2 push-gateway-b push-gateway-next push-gateway notification-service presence-service; do
+    stop_one "$s"
+  done
   stop_one dev-platform
 }
 
@@ -194,8 +203,27 @@ CFG
   log "ims-ha up: clients on ws://127.0.0.1:$HAPROXY_PORT/ws, gateway A pid $(pid_of push-gateway), B pid $(pid_of push-gateway-b)"
 }
 
-restart_gateway() { # term | kill
+# An in-place restart without a load balancer: the next gateway process starts on the same port while the old one
+# serves, and once it is up the old one drains; its listener closes first, so its clients' reconnects reach the new one.
+handover_gateway() {
+  local current next
+  current="$(cat "$RUN/gateway-id" 2>/dev/null || echo bench-gw-a)"
+  [[ "$current" == bench-gw-a ]] && next=bench-gw-b || next=bench-gw-a
+  : >"$LOGS/push-gateway-next.log"
+  IMS_GATEWAY_ID="$next" start_ims_service push-gateway push-gateway-next
+  wait_until "push-gateway $next" 180 grep -q "gateway started" "$LOGS/push-gateway-next.log"
+  echo "$next" >"$RUN/gateway-id"
+  cat "$LOGS/push-gateway-next.log" >>"$LOGS/push-gateway.log"
+  stop_one push-gateway TERM
+  mv "$RUN/push-gateway-next.pid" "$RUN/push-gateway.pid"
+}
+
+restart_gateway() { # term | kill | handover
   ims_env
+  if [[ "${1:-term}" == handover ]]; then
+    handover_gateway
+    return
+  fi
   stop_one push-gateway "$([[ "${1:-term}" == kill ]] && echo KILL || echo TERM)"
   if [[ -n "$(pid_of push-gateway-b)" ]]; then
     # ims-ha: in a deployment the restarted gateway starts on its own host; here its JVM start (8-9 s of a core) would

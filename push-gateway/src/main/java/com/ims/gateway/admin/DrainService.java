@@ -12,7 +12,8 @@ import com.ims.protocol.CloseCodes;
 
 /**
  * The one drain path (SIGTERM and {@code POST /api/v1/admin/drain}): stop accepting, tell presence the gateway is gone
- * (STOPPED), close every connection with 1012 so clients reconnect elsewhere, and wait briefly for the closes to finish.
+ * (STOPPED), close the listening socket when another process shares the port (IMS_WS_REUSE_PORT), close every
+ * connection with 1012 so clients reconnect elsewhere, and wait briefly for the closes to finish.
  */
 public final class DrainService {
 
@@ -21,11 +22,15 @@ public final class DrainService {
     private final GatewayState state;
     private final ConnectionRegistry registry;
     private final PresencePublisher presence;
+    /** Runs before the 1012s: with SO_REUSEPORT, closes this process's listener so that they reconnect elsewhere. */
+    private final Runnable stopListening;
 
-    public DrainService(GatewayState state, ConnectionRegistry registry, PresencePublisher presence) {
+    public DrainService(GatewayState state, ConnectionRegistry registry, PresencePublisher presence,
+                        Runnable stopListening) {
         this.state = state;
         this.registry = registry;
         this.presence = presence;
+        this.stopListening = stopListening;
     }
 
     /** @return the number of connections closed; 0 when a drain already ran */
@@ -35,6 +40,8 @@ public final class DrainService {
         if (!state.stopAccepting(presence::stopped)) {
             return 0;
         }
+        // Before the 1012s: a client that reconnects at once must reach the process that takes over, not this one.
+        stopListening.run();
         int count = registry.size();
         log.info("draining gatewayId={} connections={}", state.gatewayId(), count);
         registry.forEach(c -> c.close(CloseCodes.SERVICE_RESTART));

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,6 +25,7 @@ import com.ims.gateway.delivery.DeliveryRouter;
 import com.ims.gateway.heartbeat.HeartbeatSweeper;
 import com.ims.gateway.inbound.ClientFrameHandler;
 import com.ims.gateway.metrics.GatewayMetrics;
+import com.ims.gateway.netty.NettyServer;
 import com.ims.gateway.outbox.KafkaOutbox;
 import com.ims.gateway.presence.PresencePublisher;
 import com.ims.gateway.receipts.ReceiptCollector;
@@ -191,8 +193,12 @@ public class GatewayConfig {
     }
 
     @Bean
-    DrainService drainService(GatewayState state, ConnectionRegistry registry, PresencePublisher presence) {
-        return new DrainService(state, registry, presence);
+    DrainService drainService(GatewayState state, ConnectionRegistry registry, PresencePublisher presence,
+                              GatewayProperties properties, ObjectProvider<NettyServer> netty) {
+        // Only with SO_REUSEPORT: a lone gateway that drains (the admin API) keeps its port for health and admin calls.
+        Runnable stopListening = properties.ws().reusePort() ? () -> netty.ifAvailable(NettyServer::stopListening)
+                : () -> { };
+        return new DrainService(state, registry, presence, stopListening);
     }
 
     @Bean

@@ -25,6 +25,15 @@ public record GatewayProperties(
         @DefaultValue Admin admin,
         @DefaultValue Demo demo) {
 
+    public GatewayProperties {
+        if (ws != null && ws.reusePort() && (gateway == null || gateway.id() == null || gateway.id().isBlank())) {
+            // The derived id (host and port) would be the same for both processes on the port: one topic and one
+            // consumer group for two gateways, each then missing the deliveries the other took.
+            throw new IllegalArgumentException("IMS_WS_REUSE_PORT=true needs IMS_GATEWAY_ID, different for each "
+                    + "process on the port (e.g. alternate gw1-a and gw1-b)");
+        }
+    }
+
     /** @param id blank = derived from host and port; @param lease presence lease, renewed every lease/3 */
     public record Gateway(String id, @DefaultValue("15s") Duration lease) {
     }
@@ -47,7 +56,16 @@ public record GatewayProperties(
             @DefaultValue("tomcat") Server server,
             @DefaultValue("0") int ioThreads,
             @DefaultValue("30000") int maxConnections,
-            @DefaultValue("30s") Duration httpIdleTimeout) {
+            @DefaultValue("30s") Duration httpIdleTimeout,
+            @DefaultValue("false") boolean reusePort) {
+
+        public Ws {
+            if (reusePort && server != Server.NETTY) {
+                // Tomcat binds its port without SO_REUSEPORT: the second process would fail to start, the first
+                // would keep its listener through the drain.
+                throw new IllegalArgumentException("IMS_WS_REUSE_PORT=true needs IMS_WS_SERVER=netty");
+            }
+        }
 
         /** Which WebSocket server serves the gateway's port (IMS_WS_SERVER); see docs/services/push-gateway.md. */
         public enum Server { TOMCAT, NETTY }

@@ -28,7 +28,8 @@ class NettyConfigTest {
 
     @Test
     void anHttpIdleTimeoutOfZeroIsRefusedNotTakenAsOff() {
-        assertThatThrownBy(() -> new NettyServer(null, null, 0, 1, 1, java.time.Duration.ZERO, null, port -> { }))
+        assertThatThrownBy(() -> new NettyServer(null, null, 0, 1, 1, java.time.Duration.ZERO, false, null,
+                port -> { }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ims.ws.http-idle-timeout");
     }
 }
