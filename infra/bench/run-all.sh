@@ -11,7 +11,7 @@
 # FANOUT_WARMUP=60s (messages sent, awaited and left out of the figures before the measured run; after 20 s the JVMs'
 # compilers were still busy, see docs/BENCHMARKS.md; the fan-out's "jit ms" per JVM shows what is left)
 # UNICAST_N=1000 UNICAST_RATES=100,250,500,1000,1500 UNICAST_STEP=20s UNICAST_WARMUP=60s (random unicasts at 500/s,
-# awaited and left out, before the steps: the request path's first thousands of requests are compiled meanwhile) STORM_N=10000 STORM_RATE=100 STORM_MODE=term|kill
+# awaited and left out, before the steps: the request path's first thousands of requests are compiled meanwhile) STORM_N=10000 STORM_RATE=100 STORM_MODE=term|kill|handover
 # STORM_PEERS=0 (1 also storms the peers, which have no store and lose what is sent while clients are away)
 # IMS's unicast runs twice: producer API (as the peers) and records on ims.notifications (--publish-via kafka).
 # OUT=infra/bench/results/<UTC timestamp>  LOADGEN_OPTS="-Xmx4g"  BENCH_DATA=/tmp/ims-bench
@@ -28,6 +28,9 @@ IDLE_N="${IDLE_N:-15000}"; IDLE_HOLD="${IDLE_HOLD:-60s}"
 FANOUT_N="${FANOUT_N:-10000}"; FANOUT_RATE="${FANOUT_RATE:-1}"; FANOUT_DURATION="${FANOUT_DURATION:-60s}"; FANOUT_WARMUP="${FANOUT_WARMUP:-60s}"
 UNICAST_N="${UNICAST_N:-1000}"; UNICAST_RATES="${UNICAST_RATES:-100,250,500,1000,1500}"; UNICAST_STEP="${UNICAST_STEP:-20s}"; UNICAST_WARMUP="${UNICAST_WARMUP:-60s}"
 STORM_N="${STORM_N:-10000}"; STORM_RATE="${STORM_RATE:-100}"; STORM_MODE="${STORM_MODE:-term}"; STORM_PEERS="${STORM_PEERS:-0}"
+# a handover drops nobody until the next gateway process is up (20-45 s here): publish until 10 s after the first drop
+STORM_WINDOW=(--publish-for 10s --timeout 120s)
+[[ "$STORM_MODE" == handover ]] && STORM_WINDOW=(--publish-for 120s --publish-after-drop 10s --timeout 180s)
 OUT="${OUT:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 LOADGEN_JAR="$ROOT/infra/loadgen/target/loadgen.jar"
 LOADGEN_OPTS="${LOADGEN_OPTS:--Xmx4g -XX:+UseParallelGC}"
@@ -85,7 +88,7 @@ for system in $SYSTEMS; do
       --connections 10000 --hold 5s --no-gc --user-prefix warm-
     if [[ "$system" == ims || "$system" == ims-ha ]]; then
       loadgen reconnect "$system" "reconnect-$system.json" --connections "$STORM_N" --rate "$STORM_RATE" \
-        --restart-cmd "$SYS restart-gateway $STORM_MODE" --timeout 120s
+        --restart-cmd "$SYS restart-gateway $STORM_MODE" "${STORM_WINDOW[@]}"
     elif [[ "$STORM_PEERS" == 1 ]]; then
       loadgen reconnect "$system" "reconnect-$system.json" --connections "$STORM_N" --rate "$STORM_RATE" \
         --restart-cmd "$SYS restart-peer $system" --timeout 120s

@@ -33,7 +33,7 @@ public final class Bench {
             "connect-timeout", "ramp-timeout", "min-delay", "max-delay", "prompt-jitter", "ack-interval",
             "server-pid", "server-port", "json", "progress", "payload-bytes", "max-inflight", "publish-connections",
             "hold", "settle", "warmup", "warmup-rate", "rate", "duration", "drain", "rates", "step", "step-pause",
-            "restart-cmd", "kill-pid", "gc-url", "publish-before", "publish-for", "timeout", "out");
+            "restart-cmd", "kill-pid", "gc-url", "publish-before", "publish-for", "publish-after-drop", "timeout", "out");
     public static final Set<String> FLAGS = Set.of("no-ack", "no-gc", "transient", "help");
 
     public final Args args;

@@ -38,6 +38,7 @@ public final class LoadgenMain {
               fanout:    --rate 1 --duration 60s --settle 3s --warmup 0s --drain 15s
               unicast:   --rates 100,250,500,1000 --step 20s --step-pause 2s --warmup 0s --warmup-rate 500 --drain 15s
               reconnect: --restart-cmd "..." --kill-pid PID --rate 100 --publish-before 2s --publish-for 10s --timeout 90s
+                         --publish-after-drop 10s (publish until then after the first drop; publish-for only caps it)
               env: IMS_JWT_SECRET (default: the dev secret) signs user and publisher tokens.
             """;
 

@@ -2,6 +2,7 @@ package com.ims.loadgen.publish;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
 /**
@@ -15,6 +16,11 @@ public final class RateLoop {
 
     /** Runs {@code send(seq)} {@code rate} times per second for {@code duration}; returns the number of calls. */
     public static long run(double rate, Duration duration, LongConsumer send, Runnable tick) {
+        return run(rate, duration, send, tick, () -> false);
+    }
+
+    /** As {@link #run(double, Duration, LongConsumer, Runnable)}, ending early once {@code stop} says so. */
+    public static long run(double rate, Duration duration, LongConsumer send, Runnable tick, BooleanSupplier stop) {
         if (rate <= 0) {
             throw new IllegalArgumentException("rate must be positive");
         }
@@ -25,7 +31,7 @@ public final class RateLoop {
         long nextTick = start + 1_000_000_000L;
         while (true) {
             long due = start + (long) (seq * intervalNanos);
-            if (due >= end) {
+            if (due >= end || stop.getAsBoolean()) {
                 break;
             }
             long now = System.nanoTime();

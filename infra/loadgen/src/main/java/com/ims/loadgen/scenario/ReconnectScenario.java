@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * Scenario 4: N clients dropped at once (the server restarted by {@code --restart-cmd}, or killed by {@code --kill-pid}
@@ -37,10 +38,15 @@ public final class ReconnectScenario {
         double rate = bench.args.decimal("rate", 100);
         Duration before = bench.args.duration("publish-before", Duration.ofSeconds(2));
         Duration during = bench.args.duration("publish-for", Duration.ofSeconds(10));
+        // A handover drops nobody until the next process is up, however long it takes to start: publish until this
+        // long after the first drop instead (publish-for then only caps the window).
+        Duration afterDrop = bench.args.duration("publish-after-drop", null);
         Duration timeout = bench.args.duration("timeout", Duration.ofSeconds(90));
         Common.commonParams(bench, result);
         result.param("publish rate msg/s", rate)
-                .param("publish window", before.toSeconds() + " s before + " + during.toSeconds() + " s after the drop")
+                .param("publish window", before.toSeconds() + " s before + " + (afterDrop == null
+                        ? during.toSeconds() + " s after the drop"
+                        : afterDrop.toSeconds() + " s after the first drop (at most " + during.toSeconds() + " s after the restart)"))
                 .param("backoff ms", bench.args.integer("min-delay", 1000) + ".." + bench.args.integer("max-delay", 30_000)
                         + " full jitter");
         if (restartCmd != null) {
@@ -59,11 +65,13 @@ public final class ReconnectScenario {
 
             // its own thread: the common pool has one thread on two cores, and the HTTP client's callbacks need it
             CompletableFuture<Long> publishing = new CompletableFuture<>();
+            BooleanSupplier pastTheDrop = () -> afterDrop != null && fleet.firstDropAtMs() > 0
+                    && System.currentTimeMillis() >= fleet.firstDropAtMs() + afterDrop.toMillis();
             Thread publishThread = new Thread(() -> publishing.complete(RateLoop.run(rate, before.plus(during), seq -> {
                 int user = bench.randomUser();
                 publisher.send(bench.requestBody("user", bench.userId(user), "reconnect", seq))
                         .thenAccept(id -> id.ifPresent(x -> tracker.expect(x, 1)));
-            }, null)), "lg-publish");
+            }, null, pastTheDrop)), "lg-publish");
             publishThread.setDaemon(true);
             publishThread.start();
             Common.sleep(before);
@@ -112,8 +120,12 @@ public final class ReconnectScenario {
                     .metric("first drop after restart ms", firstDrop > 0 ? firstDrop - dropAt : -1)
                     .metric("all back after ms", allBackAt > 0 ? allBackAt - dropAt : -1)
                     .metric("all back and caught up after ms", caughtUpAt > 0 ? caughtUpAt - dropAt : -1)
+                    // A handover restart drops nobody until the next process is up: its storm starts at the first drop.
+                    .metric("all back after the first drop ms", allBackAt > 0 && firstDrop > 0 ? allBackAt - firstDrop : -1)
+                    .metric("caught up after the first drop ms", caughtUpAt > 0 && firstDrop > 0 ? caughtUpAt - firstDrop : -1)
                     .metric("reconnect attempts", fleet.counters().connectAttempts.sum() - attemptsBefore)
                     .metric("failed attempts", fleet.counters().connectFailures.sum() - failuresBefore)
+                    .metric("failed attempts by close code (whole run)", fleet.counters().failuresByCode())
                     .metric("restart command exit", exit == null ? "still running" : exit);
             Common.publisherMetrics(publisher, result);
             Common.tallyMetrics(tracker, fleet, result);

@@ -213,7 +213,7 @@ public final class Fleet implements AutoCloseable {
             counters.closes.increment();
             firstDropAtMs.compareAndSet(0, System.currentTimeMillis());
         } else {
-            counters.connectFailures.increment();
+            counters.connectFailed(code);
             releaseRampSlot(c);
         }
         scheduleReconnect(c, code);
