@@ -101,8 +101,8 @@ public class NettyConfig {
         NettyEdge edge = new NettyEdge(events, factory, authenticator, tokenVerifiers, origins, decoder,
                 "ws://localhost" + WebSocketConfig.PATH, ws.maxFrameBytes(), closeWait, ssl != null, peer, transport,
                 () -> context.getWebServer().getPort());
-        return new NettyServer(edge, address, port, ws.eventLoops(), ws.maxConnections(), ws.httpIdleTimeout(), ws.reusePort(), ssl,
-                bound -> publishPort(environment, bound));
+        return new NettyServer(edge, address, port, ws.eventLoops(), ws.maxConnections(), ws.httpIdleTimeout(),
+                ws.reusePort(), ssl, bound -> publishPort(environment, bound));
     }
 
     /**

@@ -100,7 +100,6 @@ public final class NettyServer implements SmartLifecycle {
                 .option(ChannelOption.SO_BACKLOG, NetUtil.SOMAXCONN)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .option(transport.reusePort(), reusePort)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
@@ -121,6 +120,10 @@ public final class NettyServer implements SmartLifecycle {
                         channel.pipeline().addLast("front", new FrontHandler(edge));
                     }
                 });
+        if (reusePort) {
+            // only when asked: a platform without the option would log a failure to set it even to false
+            bootstrap.option(transport.reusePort(), true);
+        }
         InetSocketAddress bindTo = address == null ? new InetSocketAddress(requestedPort)
                 : new InetSocketAddress(address, requestedPort);
         server = bootstrap.bind(bindTo).syncUninterruptibly().channel();
