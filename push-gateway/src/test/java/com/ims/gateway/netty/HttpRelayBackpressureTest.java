@@ -85,17 +85,9 @@ class HttpRelayBackpressureTest extends GatewayTestBase {
 
             InputStream in = socket.getInputStream();
             assertThat(headerLines(in)).first().asString().startsWith("HTTP/1.1 200");
-            long received = 0;
-            byte[] buffer = new byte[64 * 1024];
-            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-                for (int i = 0; i < n; i++) {
-                    if (buffer[i] != Bulk.at(received + i)) {
-                        throw new AssertionError("byte " + (received + i) + " is not the servlet's");
-                    }
-                }
-                received += n;
-            }
-            assertThat(received).as("the whole body, in order").isEqualTo(Bulk.BODY);
+            Bulk.Read received = Bulk.readBody(in);
+            assertThat(received.firstWrongByte()).as("the first byte that is not the servlet's").isEqualTo(-1);
+            assertThat(received.bytes()).as("the whole body, in order").isEqualTo(Bulk.BODY);
         }
     }
 
@@ -112,15 +104,8 @@ class HttpRelayBackpressureTest extends GatewayTestBase {
             out.write(head.getBytes(StandardCharsets.US_ASCII));
             AtomicLong written = new AtomicLong();
             CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
-                byte[] chunk = new byte[64 * 1024];
                 try {
-                    for (long offset = 0; offset < Bulk.BODY; offset += chunk.length) {
-                        for (int i = 0; i < chunk.length; i++) {
-                            chunk[i] = Bulk.at(offset + i);
-                        }
-                        out.write(chunk);
-                        written.addAndGet(chunk.length);
-                    }
+                    Bulk.writeBody(out, written);
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
@@ -196,19 +181,43 @@ class HttpRelayBackpressureTest extends GatewayTestBase {
             return (byte) (offset % 251);
         }
 
-        @Override
-        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            response.setContentType("application/octet-stream");
-            response.setContentLengthLong(BODY);
-            OutputStream out = response.getOutputStream();
+        /** Writes the whole body in 64 KB chunks, adding each to {@code written} once the stream has taken it. */
+        static void writeBody(OutputStream out, AtomicLong written) throws IOException {
             byte[] chunk = new byte[64 * 1024];
             for (long offset = 0; offset < BODY; offset += chunk.length) {
                 for (int i = 0; i < chunk.length; i++) {
                     chunk[i] = at(offset + i);
                 }
                 out.write(chunk);
-                sent.addAndGet(chunk.length);
+                written.addAndGet(chunk.length);
             }
+        }
+
+        /** @param firstWrongByte the offset of the first byte not where {@link #at} puts it, -1 when none */
+        record Read(long bytes, long firstWrongByte) {
+        }
+
+        /** Reads to the end of {@code in}, checking each byte against the pattern. */
+        static Read readBody(InputStream in) throws IOException {
+            byte[] buffer = new byte[64 * 1024];
+            long read = 0;
+            long wrong = -1;
+            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                for (int i = 0; i < n && wrong < 0; i++) {
+                    if (buffer[i] != at(read + i)) {
+                        wrong = read + i;
+                    }
+                }
+                read += n;
+            }
+            return new Read(read, wrong);
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setContentType("application/octet-stream");
+            response.setContentLengthLong(BODY);
+            writeBody(response.getOutputStream(), sent);
             responses.incrementAndGet();
         }
 
@@ -223,18 +232,10 @@ class HttpRelayBackpressureTest extends GatewayTestBase {
                 Thread.currentThread().interrupt();
                 return;
             }
-            InputStream in = request.getInputStream();
-            byte[] buffer = new byte[64 * 1024];
-            long read = 0;
-            boolean ordered = true;
-            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-                for (int i = 0; i < n && ordered; i++) {
-                    ordered = buffer[i] == at(read + i);
-                }
-                read += n;
-            }
+            Read read = readBody(request.getInputStream());
             response.setContentType("text/plain");
-            response.getWriter().print(read + " bytes " + (ordered ? "in order" : "out of order"));
+            String order = read.firstWrongByte() < 0 ? "in order" : "out of order";
+            response.getWriter().print(read.bytes() + " bytes " + order);
         }
     }
 }
