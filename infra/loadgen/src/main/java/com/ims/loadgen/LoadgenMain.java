@@ -39,6 +39,7 @@ public final class LoadgenMain {
               unicast:   --rates 100,250,500,1000 --step 20s --step-pause 2s --warmup 0s --warmup-rate 500 --drain 15s
               reconnect: --restart-cmd "..." --kill-pid PID --rate 100 --publish-before 2s --publish-for 10s --timeout 90s
                          --publish-after-drop 10s (publish until then after the first drop; publish-for only caps it)
+                         --warmup 0s --warmup-rate 500 (random unicasts before the restart, left out of the latency)
               env: IMS_JWT_SECRET (default: the dev secret) signs user and publisher tokens.
             """;
 

@@ -7,6 +7,7 @@ import com.ims.loadgen.metrics.LatencyBook;
 import com.ims.loadgen.metrics.MessageTracker;
 import com.ims.loadgen.publish.Publisher;
 import com.ims.loadgen.publish.RateLoop;
+import com.ims.loadgen.report.Reports;
 import com.ims.loadgen.report.Result;
 import com.ims.loadgen.server.JvmCounters;
 import com.ims.loadgen.server.ServerProbe;
@@ -110,6 +111,29 @@ final class Common {
             result.metric("server cpu us/delivery (all listed)", round(total / (double) deliveries));
             result.metric("loadgen cpu us/delivery", round((selfAfter - selfBefore) / (double) deliveries));
         }
+    }
+
+    /** One message to a random user of the fleet, expected once when accepted. */
+    static void toRandomUser(Bench bench, Publisher publisher, MessageTracker tracker, String scenario, long seq) {
+        publisher.send(bench.requestBody("user", bench.userId(bench.randomUser()), scenario, seq))
+                .thenAccept(id -> id.ifPresent(x -> tracker.expect(x, 1)));
+    }
+
+    /**
+     * {@code --warmup}: random unicasts at {@code --warmup-rate} (500/s by default) for this long first, all awaited,
+     * then forgotten by the latency book and the CPU figures (they still count in the loss tally). The first thousands
+     * of requests meet a request path the JIT has not compiled yet: a service that has run for a while has.
+     */
+    static void warmUpRandomUnicasts(Bench bench, Publisher publisher, MessageTracker tracker, LatencyBook latency,
+                                     Duration drain, Result result) throws InterruptedException {
+        Duration warmup = bench.args.duration("warmup", Duration.ZERO);
+        double rate = bench.args.decimal("warmup-rate", 500);
+        result.param("warm-up", warmup.isZero() ? "none" : warmup.toSeconds() + " s at " + Reports.format(rate) + " msg/s");
+        if (warmup.isZero()) {
+            return;
+        }
+        warmUp(rate, warmup, seq -> toRandomUser(bench, publisher, tracker, "warmup", seq), publisher, tracker, latency,
+                drain, result);
     }
 
     /**

@@ -7,7 +7,6 @@ import com.ims.loadgen.metrics.LatencySummary;
 import com.ims.loadgen.metrics.MessageTracker;
 import com.ims.loadgen.publish.Publisher;
 import com.ims.loadgen.publish.RateLoop;
-import com.ims.loadgen.report.Reports;
 import com.ims.loadgen.report.Result;
 import com.ims.loadgen.server.JvmCounters;
 import com.ims.loadgen.server.ServerProbe;
@@ -46,7 +45,7 @@ public final class UnicastScenario {
         try (Fleet fleet = bench.newFleet(latency, tracker); Publisher publisher = bench.newPublisher()) {
             Common.connect(bench, fleet, result);
             Common.sleep(bench.args.duration("settle", Duration.ofSeconds(3)));
-            warmUp(bench, publisher, tracker, latency, drain, result);
+            Common.warmUpRandomUnicasts(bench, publisher, tracker, latency, drain, result);
             Map<Long, ServerProbe.CpuTime> cpuBefore = servers.cpuTimes();
             Map<Long, JvmCounters.Times> jvmBefore = servers.jvmTimes();
             long selfBefore = Common.selfCpuMicros();
@@ -65,7 +64,7 @@ public final class UnicastScenario {
                     long refusedBefore = publisher.rejected.sum() + publisher.failed.sum();
                     Map<Long, ServerProbe.CpuTime> stepCpu = servers.cpuTimes();
                     Map<Long, JvmCounters.Times> stepJvm = servers.jvmTimes();
-                    RateLoop.run(rate, step, seq -> toRandomUser(bench, publisher, tracker, "unicast", seq), null);
+                    RateLoop.run(rate, step, seq -> Common.toRandomUser(bench, publisher, tracker, "unicast", seq), null);
                     Common.sleep(pause);
                     sent.add(new long[] {publisher.attempted.sum() - attemptedBefore, publisher.shed.sum() - shedBefore,
                             publisher.accepted.sum() - acceptedBefore,
@@ -117,27 +116,5 @@ public final class UnicastScenario {
             result.metric("latency climbs at", knee);
         }
         return result.withLatency(latency.summary());
-    }
-
-    /**
-     * {@code --warmup}: random unicasts at {@code --warmup-rate} (500/s by default) for this long first, all awaited,
-     * then forgotten by the latency book and the CPU figures (they still count in the loss tally). The first thousands
-     * of requests meet a request path the JIT has not compiled yet: a service that has run for a while has.
-     */
-    private static void warmUp(Bench bench, Publisher publisher, MessageTracker tracker, LatencyBook latency,
-                               Duration drain, Result result) throws InterruptedException {
-        Duration warmup = bench.args.duration("warmup", Duration.ZERO);
-        double rate = bench.args.decimal("warmup-rate", 500);
-        result.param("warm-up", warmup.isZero() ? "none" : warmup.toSeconds() + " s at " + Reports.format(rate) + " msg/s");
-        if (warmup.isZero()) {
-            return;
-        }
-        Common.warmUp(rate, warmup, seq -> toRandomUser(bench, publisher, tracker, "warmup", seq), publisher, tracker,
-                latency, drain, result);
-    }
-
-    private static void toRandomUser(Bench bench, Publisher publisher, MessageTracker tracker, String scenario, long seq) {
-        publisher.send(bench.requestBody("user", bench.userId(bench.randomUser()), scenario, seq))
-                .thenAccept(id -> id.ifPresent(x -> tracker.expect(x, 1)));
     }
 }
