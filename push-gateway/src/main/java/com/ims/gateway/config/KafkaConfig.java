@@ -1,5 +1,6 @@
 package com.ims.gateway.config;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -20,6 +21,7 @@ import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 
 import com.ims.gateway.delivery.DeliveryListener;
+import com.ims.gateway.delivery.StartOffsets;
 import com.ims.gateway.metrics.GatewayMetrics;
 import com.ims.gateway.delivery.DeliveryRouter;
 import com.ims.protocol.Topics;
@@ -52,10 +54,24 @@ public class KafkaConfig {
         return new KafkaTemplate<>(factory);
     }
 
+    /**
+     * Made before the port can accept (the gateway admits connections only once it announced STARTED, after every bean
+     * exists): the start time and the topic's end offsets taken here precede every record for a connection it takes.
+     */
     @Bean
-    DeliveryListener deliveryListener(DeliveryRouter router, GatewayMetrics metrics) {
-        return new DeliveryListener(router, metrics, System.currentTimeMillis());
+    DeliveryListener deliveryListener(DeliveryRouter router, GatewayMetrics metrics, KafkaAdmin admin,
+                                      GatewayIdentity identity) {
+        long startedAt = System.currentTimeMillis();
+        return new DeliveryListener(router, metrics, startedAt, StartOffsets.read(admin.getConfigurationProperties(),
+                Topics.gateway(identity.id()), START_OFFSETS_TIMEOUT));
     }
+
+    /**
+     * A broker that does not answer at start costs the gateway this much (as long as KafkaAdmin's own wait for its
+     * topics), and the listener then goes by timestamp. 5 s was too short for a cold JVM starting beside a busy gateway
+     * on 2 cores (a handover in the benchmark's storm).
+     */
+    static final Duration START_OFFSETS_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * Consumes {@code ims.gateway.<id>} in group {@code ims-gateway-<id>}, from this process's start (see
@@ -77,8 +93,9 @@ public class KafkaConfig {
         container.setMessageListener(listener);
         container.setConsumerRebalanceListener(listener);
         container.setClientId("ims-gateway-" + identity.id());
-        // Offsets here only say where a restarted consumer would resume, and it jumps to the end anyway: commit rarely
-        // (each commit is a write to the broker's offsets log) and never wait for one between polls.
+        // Offsets here only say where a rebalance within this process resumes (a new process starts from its own start
+        // offsets): commit rarely (each commit is a write to the broker's offsets log) and never wait for one between
+        // polls.
         container.setAckMode(ContainerProperties.AckMode.TIME);
         container.setAckTime(5_000);
         container.setSyncCommits(false);

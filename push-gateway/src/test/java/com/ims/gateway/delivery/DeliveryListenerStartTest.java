@@ -31,41 +31,95 @@ import com.ims.gateway.metrics.GatewayMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Where the delivery consumer starts, on a real broker: at the first record written since the process started (less
- * the margin), so that a delivery written for a connection taken before the group join assigned the topic is read;
- * not at the end (which would skip it), and not at the beginning (an earlier process's deliveries).
+ * Where the delivery consumer starts, on a real broker: at the topic's end offsets read when the process started (or,
+ * unread, at the first record written since the start less the margin, by timestamp), so that a delivery written for
+ * a connection taken before the group join assigned the topic is read; not at the end (which would skip it), and not
+ * at the beginning (an earlier process's deliveries).
  */
 class DeliveryListenerStartTest {
 
+    private static final long HOUR = 3_600_000;
     private final String bootstrap = TestPlatform.shared().kafkaBootstrap();
 
     @Test
-    void theFirstAssignmentReadsFromTheProcessStartNotFromTheEnd() throws Exception {
+    void theFirstAssignmentReadsFromTheStartOffsetsWhateverTheProducersClock() throws Exception {
+        String topic = newTopic();
+        long now = System.currentTimeMillis();
+        // written for the process before this one
+        List<Long> earlier = produce(topic, Map.of("earlier", now - 2 * HOUR));
+        Map<Integer, Long> startOffsets = StartOffsets.read(adminConfig(), topic, Duration.ofSeconds(10));
+        long startedAt = System.currentTimeMillis();
+        // then for a connection this one took before its assignment, by a producer whose clock is an hour behind
+        List<Long> since = produce(topic, Map.of("since", startedAt - HOUR));
+
+        assertThat(startOffsets).containsExactly(Map.entry(0, earlier.get(0) + 1));
+        assertThat(positionAfterAssignment(topic, startedAt, startOffsets))
+                .as("the record written since the start comes first").isEqualTo(since.get(0));
+        assertThat(positionAfterAssignment(topic, startedAt, null)).as("by timestamp, the clock behind skips it")
+                .isEqualTo(since.get(0) + 1);
+    }
+
+    @Test
+    void aTopicThatDidNotExistAtTheStartIsReadFromItsBeginning() throws Exception {
         String topic = "ims.gateway.start-" + UUID.randomUUID();
+        Map<Integer, Long> startOffsets = StartOffsets.read(adminConfig(), topic, Duration.ofSeconds(10));
+        createTopic(topic);
+        List<Long> since = produce(topic, Map.of("since", System.currentTimeMillis() - HOUR));
+
+        assertThat(startOffsets).isEmpty();
+        assertThat(positionAfterAssignment(topic, System.currentTimeMillis(), startOffsets)).isEqualTo(since.get(0));
+    }
+
+    @Test
+    void aBrokerThatDoesNotAnswerLeavesTheOffsetsUnreadWithinTheTimeout() {
+        long began = System.nanoTime();
+        Map<String, Object> nowhere = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+        Map<Integer, Long> offsets = StartOffsets.read(nowhere, "ims.gateway.nowhere", Duration.ofSeconds(1));
+
+        assertThat(offsets).isNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void unreadOffsetsStartFromTheProcessStartByTimestampNotFromTheEnd() throws Exception {
+        String topic = newTopic();
         long startedAt = System.currentTimeMillis();
         long before = startedAt - DeliveryListener.START_MARGIN - 60_000;
         // written for the process before this one, then for a connection this one took before its assignment
         List<Long> offsets = produce(topic, Map.of("earlier", before), Map.of("since", startedAt + 1));
 
-        assertThat(positionAfterAssignment(topic, startedAt)).as("the record written since the start comes first")
+        assertThat(positionAfterAssignment(topic, startedAt, null)).as("the record written since the start comes first")
                 .isEqualTo(offsets.get(1));
     }
 
     @Test
-    void withNothingWrittenSinceTheStartItBeginsAtTheEnd() throws Exception {
-        String topic = "ims.gateway.start-" + UUID.randomUUID();
+    void unreadOffsetsAndNothingWrittenSinceTheStartBeginAtTheEnd() throws Exception {
+        String topic = newTopic();
         long startedAt = System.currentTimeMillis();
         List<Long> offsets = produce(topic, Map.of("earlier", startedAt - DeliveryListener.START_MARGIN - 60_000));
 
-        assertThat(positionAfterAssignment(topic, startedAt)).isEqualTo(offsets.get(0) + 1);
+        assertThat(positionAfterAssignment(topic, startedAt, null)).isEqualTo(offsets.get(0) + 1);
+    }
+
+    private Map<String, Object> adminConfig() {
+        return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    }
+
+    private String newTopic() throws Exception {
+        String topic = "ims.gateway.start-" + UUID.randomUUID();
+        createTopic(topic);
+        return topic;
+    }
+
+    private void createTopic(String topic) throws Exception {
+        try (Admin admin = Admin.create(adminConfig())) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
     }
 
     /** Produces one record per map (key → timestamp), in order, and returns their offsets. */
     @SafeVarargs
     private List<Long> produce(String topic, Map<String, Long>... records) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-        }
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new ByteArraySerializer())) {
             List<Long> offsets = new ArrayList<>();
@@ -79,8 +133,9 @@ class DeliveryListenerStartTest {
     }
 
     /** Subscribes as the gateway's container does (the listener as its rebalance listener) and returns the position. */
-    private long positionAfterAssignment(String topic, long startedAt) {
-        DeliveryListener listener = new DeliveryListener(null, new GatewayMetrics(new SimpleMeterRegistry()), startedAt);
+    private long positionAfterAssignment(String topic, long startedAt, Map<Integer, Long> startOffsets) {
+        DeliveryListener listener = new DeliveryListener(null, new GatewayMetrics(new SimpleMeterRegistry()), startedAt,
+                startOffsets);
         AtomicLong position = new AtomicLong(-1);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
