@@ -27,6 +27,7 @@ public final class LoadgenMain {
                 --target ims|peer-ws|peer-socketio   (ims)        --connections N (1000)
                 --url ws://...  --publish-url http://...          (defaults per target)
                 --publish-via http|kafka (http) --kafka-bootstrap 127.0.0.1:9092   (kafka: records on ims.notifications)
+                --kafka-linger 5ms                                (the Kafka path's producer linger.ms)
                 --server-port 8080,8081 | --server-pid 123,456    processes to measure (first = WebSocket server)
                 --json out.json  --label text  --progress 2s      --payload-bytes 64  --transient
                 --role R --tenant T --user-prefix P               (unique per run by default)

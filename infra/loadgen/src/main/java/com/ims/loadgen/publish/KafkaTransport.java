@@ -12,7 +12,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The Kafka producer path of the contract: a record on {@code ims.notifications} keyed by tenant, the request body with
- * an {@code id} and {@code tenant} added, accepted once the broker acknowledged it (acks=all, idempotent, 1 ms linger).
+ * an {@code id} and {@code tenant} added, accepted once the broker acknowledged it (acks=all, idempotent). The record's
+ * timestamp, which notification-service stamps on the message, is taken at {@code send}, so the linger counts in the
+ * latency measured.
  */
 final class KafkaTransport implements Publisher.Transport {
 
@@ -24,14 +26,14 @@ final class KafkaTransport implements Publisher.Transport {
     private final String runPrefix = "lgk-" + Long.toString(System.currentTimeMillis(), 36) + "-";
     private final AtomicLong next = new AtomicLong();
 
-    KafkaTransport(String bootstrap, String tenant, int maxInFlight) {
+    KafkaTransport(String bootstrap, String tenant, int maxInFlight, int lingerMs) {
         this.tenant = tenant;
         this.inFlight = new Semaphore(maxInFlight);
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 1),
+                ProducerConfig.LINGER_MS_CONFIG, lingerMs),
                 new StringSerializer(), new ByteArraySerializer());
     }
 

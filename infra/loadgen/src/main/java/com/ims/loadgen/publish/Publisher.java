@@ -59,10 +59,11 @@ public final class Publisher implements AutoCloseable {
     /**
      * Records on {@code ims.notifications}, keyed by tenant as the contract asks, each with an id of its own.
      *
-     * @param tenant the tenant every record names (the token's tenant on the HTTP path)
+     * @param tenant   the tenant every record names (the token's tenant on the HTTP path)
+     * @param lingerMs the producer's {@code linger.ms}
      */
-    public static Publisher kafka(String bootstrap, String tenant, int maxInFlight) {
-        return new Publisher(new KafkaTransport(bootstrap, tenant, maxInFlight));
+    public static Publisher kafka(String bootstrap, String tenant, int maxInFlight, int lingerMs) {
+        return new Publisher(new KafkaTransport(bootstrap, tenant, maxInFlight, lingerMs));
     }
 
     private static Transport http(HttpPool pool) {

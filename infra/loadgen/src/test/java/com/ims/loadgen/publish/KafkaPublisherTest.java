@@ -27,19 +27,23 @@ class KafkaPublisherTest {
         String bootstrap = TestPlatform.shared().kafkaBootstrap();
         String tenant = "t" + UUID.randomUUID().toString().substring(0, 8);
         List<String> ids = new ArrayList<>();
-        try (Publisher publisher = Publisher.kafka(bootstrap, tenant, 16)) {
+        Map<String, long[]> sentAndAcked = new HashMap<>();
+        try (Publisher publisher = Publisher.kafka(bootstrap, tenant, 16, 50)) {
             for (int i = 0; i < 3; i++) {
                 String body = "{\"targetType\":\"user\",\"target\":\"u" + i + "\",\"tenant\":\"" + tenant
                         + "\",\"type\":\"notification\",\"payload\":{\"seq\":" + i + "}}";
+                long sentAt = System.currentTimeMillis();
                 Optional<String> id = publisher.send(body).get();
                 assertThat(id).isPresent();
                 ids.add(id.get());
+                sentAndAcked.put(id.get(), new long[] {sentAt, System.currentTimeMillis()});
             }
             assertThat(publisher.accepted.sum()).isEqualTo(3);
             assertThat(ids).doesNotHaveDuplicates();
         }
 
         Map<String, RequestValidation.Valid> seen = new HashMap<>();
+        Map<String, Long> stamped = new HashMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
                 "group.id", "kp-" + tenant, "auto.offset.reset", "earliest"), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -52,6 +56,7 @@ class KafkaPublisherTest {
                         assertThat(v).isInstanceOf(RequestValidation.Valid.class);
                         RequestValidation.Valid valid = (RequestValidation.Valid) v;
                         seen.put(valid.request().id(), valid);
+                        stamped.put(valid.request().id(), r.timestamp());
                     }
                 }
             }
@@ -61,6 +66,9 @@ class KafkaPublisherTest {
             assertThat(v.request().tenant()).isEqualTo(tenant);
             assertThat(v.request().targetType()).isEqualTo(TargetType.USER);
         });
+        // The record's timestamp (the message's, for notification-service) is taken at send, before the 50 ms linger:
+        // the latency the load generator measures from it includes the producer's wait.
+        sentAndAcked.forEach((id, times) -> assertThat(stamped.get(id)).isBetween(times[0], times[1] - 50));
     }
 
     @Test
