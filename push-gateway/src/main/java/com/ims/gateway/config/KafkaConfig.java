@@ -60,10 +60,11 @@ public class KafkaConfig {
      */
     @Bean
     DeliveryListener deliveryListener(DeliveryRouter router, GatewayMetrics metrics, KafkaAdmin admin,
-                                      GatewayIdentity identity) {
+                                      GatewayIdentity identity, GatewayProperties properties) {
         long startedAt = System.currentTimeMillis();
+        NewTopic topic = PlatformTopics.gateway(identity.id(), properties.kafka().replication());
         return new DeliveryListener(router, metrics, startedAt, StartOffsets.read(admin.getConfigurationProperties(),
-                Topics.gateway(identity.id()), START_OFFSETS_TIMEOUT));
+                topic, START_OFFSETS_TIMEOUT));
     }
 
     /**

@@ -19,6 +19,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -47,7 +49,7 @@ class DeliveryListenerStartTest {
         long now = System.currentTimeMillis();
         // written for the process before this one
         List<Long> earlier = produce(topic, Map.of("earlier", now - 2 * HOUR));
-        Map<Integer, Long> startOffsets = StartOffsets.read(adminConfig(), topic, Duration.ofSeconds(10));
+        Map<Integer, Long> startOffsets = StartOffsets.read(adminConfig(), spec(topic), Duration.ofSeconds(10));
         long startedAt = System.currentTimeMillis();
         // then for a connection this one took before its assignment, by a producer whose clock is an hour behind
         List<Long> since = produce(topic, Map.of("since", startedAt - HOUR));
@@ -60,21 +62,42 @@ class DeliveryListenerStartTest {
     }
 
     @Test
-    void aTopicThatDidNotExistAtTheStartIsReadFromItsBeginning() throws Exception {
+    void aTopicThatDidNotExistAtTheStartIsCreatedThenAndReadFromItsBeginning() throws Exception {
         String topic = "ims.gateway.start-" + UUID.randomUUID();
-        Map<Integer, Long> startOffsets = StartOffsets.read(adminConfig(), topic, Duration.ofSeconds(10));
-        createTopic(topic);
+        NewTopic spec = new NewTopic(topic, 1, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "600000"));
+        Map<Integer, Long> startOffsets = StartOffsets.read(adminConfig(), spec, Duration.ofSeconds(10));
         List<Long> since = produce(topic, Map.of("since", System.currentTimeMillis() - HOUR));
 
         assertThat(startOffsets).isEmpty();
+        try (Admin admin = Admin.create(adminConfig())) {
+            assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions())
+                    .hasSize(1);
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource)
+                    .get(TopicConfig.RETENTION_MS_CONFIG).value()).as("created as the spec says").isEqualTo("600000");
+        }
         assertThat(positionAfterAssignment(topic, System.currentTimeMillis(), startOffsets)).isEqualTo(since.get(0));
+    }
+
+    @Test
+    void aTopicThatExistsIsNotCreatedAgainAndKeepsItsEndOffsets() throws Exception {
+        String topic = newTopic();
+        List<Long> earlier = produce(topic, Map.of("earlier", System.currentTimeMillis()));
+
+        Map<Integer, Long> startOffsets = StartOffsets.read(adminConfig(), new NewTopic(topic, 3, (short) 1),
+                Duration.ofSeconds(10));
+
+        assertThat(startOffsets).containsExactly(Map.entry(0, earlier.get(0) + 1));
+        try (Admin admin = Admin.create(adminConfig())) {
+            assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()).hasSize(1);
+        }
     }
 
     @Test
     void aBrokerThatDoesNotAnswerLeavesTheOffsetsUnreadWithinTheTimeout() {
         long began = System.nanoTime();
         Map<String, Object> nowhere = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
-        Map<Integer, Long> offsets = StartOffsets.read(nowhere, "ims.gateway.nowhere", Duration.ofSeconds(1));
+        Map<Integer, Long> offsets = StartOffsets.read(nowhere, spec("ims.gateway.nowhere"), Duration.ofSeconds(1));
 
         assertThat(offsets).isNull();
         assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(10));
@@ -103,6 +126,10 @@ class DeliveryListenerStartTest {
 
     private Map<String, Object> adminConfig() {
         return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    }
+
+    private static NewTopic spec(String topic) {
+        return new NewTopic(topic, 1, (short) 1);
     }
 
     private String newTopic() throws Exception {
