@@ -34,10 +34,14 @@ public class KafkaConfig {
 
     @Bean
     KafkaAdmin.NewTopics gatewayTopics(GatewayProperties properties, GatewayIdentity identity) {
-        short replication = properties.kafka().replication();
-        var topics = new java.util.ArrayList<>(PlatformTopics.shared(replication));
-        topics.add(PlatformTopics.gateway(identity.id(), replication));
+        var topics = new java.util.ArrayList<>(PlatformTopics.shared(properties.kafka().replication()));
+        topics.add(gatewayTopic(properties, identity));
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+    }
+
+    /** This gateway's own topic, as KafkaAdmin creates it and as {@link StartOffsets} creates it if it comes first. */
+    private static NewTopic gatewayTopic(GatewayProperties properties, GatewayIdentity identity) {
+        return PlatformTopics.gateway(identity.id(), properties.kafka().replication());
     }
 
     @Bean
@@ -62,9 +66,8 @@ public class KafkaConfig {
     DeliveryListener deliveryListener(DeliveryRouter router, GatewayMetrics metrics, KafkaAdmin admin,
                                       GatewayIdentity identity, GatewayProperties properties) {
         long startedAt = System.currentTimeMillis();
-        NewTopic topic = PlatformTopics.gateway(identity.id(), properties.kafka().replication());
         return new DeliveryListener(router, metrics, startedAt, StartOffsets.read(admin.getConfigurationProperties(),
-                topic, START_OFFSETS_TIMEOUT));
+                gatewayTopic(properties, identity), START_OFFSETS_TIMEOUT));
     }
 
     /**

@@ -140,7 +140,7 @@ class DeliveryListenerStartTest {
 
     private void createTopic(String topic) throws Exception {
         try (Admin admin = Admin.create(adminConfig())) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            admin.createTopics(List.of(spec(topic))).all().get();
         }
     }
 
