@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -44,8 +45,13 @@ public final class StartOffsets {
      *     by timestamp)
      */
     public static Map<Integer, Long> read(Map<String, Object> adminConfig, NewTopic topic, Duration timeout) {
+        return read(() -> Admin.create(adminConfig), topic, timeout);
+    }
+
+    /** As {@link #read(Map, NewTopic, Duration)}, with the client from {@code admins} (a test wraps a real one). */
+    static Map<Integer, Long> read(Supplier<Admin> admins, NewTopic topic, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Admin admin = Admin.create(adminConfig);
+        Admin admin = admins.get();
         try {
             while (true) {
                 try {

@@ -6,11 +6,17 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsResult;
+import org.apache.kafka.clients.admin.ForwardingAdmin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -18,9 +24,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -91,6 +99,40 @@ class DeliveryListenerStartTest {
         try (Admin admin = Admin.create(adminConfig())) {
             assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()).hasSize(1);
         }
+    }
+
+    @Test
+    void aTopicReportedUnknownButFoundExistingByTheCreateKeepsItsEndOffsets() throws Exception {
+        String topic = "ims.gateway.start-" + UUID.randomUUID();
+        AtomicReference<List<Long>> written = new AtomicReference<>();
+        // As after a broker's restart, when its metadata lags: the first describe says "unknown", and by the time of
+        // the create the topic exists, with a delivery an earlier process was sent.
+        Supplier<Admin> staleOnce = () -> new ForwardingAdmin(adminConfig()) {
+            private boolean described;
+
+            @Override
+            public DescribeTopicsResult describeTopics(TopicCollection topics, DescribeTopicsOptions options) {
+                DescribeTopicsResult result = super.describeTopics(topics, options);
+                if (!described) {
+                    described = true;
+                    assertThat(result.topicNameValues().get(topic)).failsWithin(Duration.ofSeconds(10))
+                            .withThrowableOfType(ExecutionException.class)
+                            .withCauseInstanceOf(UnknownTopicOrPartitionException.class);
+                    try {
+                        createTopic(topic);
+                        written.set(produce(topic, Map.of("earlier", System.currentTimeMillis())));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return result;
+            }
+        };
+
+        Map<Integer, Long> startOffsets = StartOffsets.read(staleOnce, spec(topic), Duration.ofSeconds(10));
+
+        assertThat(startOffsets).as("read again after the create found it, not read from its beginning")
+                .containsExactly(Map.entry(0, written.get().get(0) + 1));
     }
 
     @Test
