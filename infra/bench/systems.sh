@@ -136,7 +136,7 @@ start_ims() {
   rm -rf "$IMS_DATA_DIR"; mkdir -p "$IMS_DATA_DIR"
   rm -f "$RUN/gateway-id"   # a fresh platform starts with gateway A's id; a handover alternates from there
   : >"$LOGS/dev-platform.log"
-  "$JAVA" ${IMS_PLATFORM_JAVA_OPTS:--Xmx2g} -jar "$DEV_PLATFORM_JAR" platform >>"$LOGS/dev-platform.log" 2>&1 &   # as ./ims
+  "$JAVA" ${IMS_PLATFORM_JAVA_OPTS:--Xmx2g -Xmn48m} -jar "$DEV_PLATFORM_JAR" platform >>"$LOGS/dev-platform.log" 2>&1 &   # as ./ims
   started dev-platform $!
   wait_until "Kafka and the store" 90 grep -q '^READY' "$LOGS/dev-platform.log"
   local s
