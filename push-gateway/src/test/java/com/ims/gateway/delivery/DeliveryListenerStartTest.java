@@ -72,7 +72,7 @@ class DeliveryListenerStartTest {
     @Test
     void aTopicThatDidNotExistAtTheStartIsCreatedThenAndReadFromItsBeginning() throws Exception {
         String topic = "ims.gateway.start-" + UUID.randomUUID();
-        NewTopic spec = new NewTopic(topic, 1, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "600000"));
+        NewTopic spec = spec(topic).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "600000"));
         Map<Integer, Long> startOffsets = StartOffsets.read(adminConfig(), spec, Duration.ofSeconds(10));
         List<Long> since = produce(topic, Map.of("since", System.currentTimeMillis() - HOUR));
 
